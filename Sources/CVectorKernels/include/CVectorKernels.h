@@ -1,0 +1,92 @@
+// CVectorKernels: the few hot loops of Loupe's vector search, written once per instruction set
+// (portable scalar, AVX2+FMA, AVX-512F) and chosen at run time from CPUID, so one binary is fast on
+// this machine and still runs on a CPU without AVX-512. Swift code reaches them through
+// `VectorMath.VectorKernels`; nothing else in Loupe should call this header directly.
+//
+// Every function takes raw pointers and lengths and never allocates.
+
+#ifndef LOUPE_CVECTORKERNELS_H
+#define LOUPE_CVECTORKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction-set levels, lowest first.
+typedef enum {
+    LOUPE_SIMD_SCALAR = 0,
+    LOUPE_SIMD_AVX2 = 1,
+    LOUPE_SIMD_AVX512 = 2,
+} loupe_simd_level;
+
+/// The similarity a scoring kernel computes.
+typedef enum {
+    /// a·b (used for inner product and for cosine on normalised vectors).
+    LOUPE_SCORE_DOT = 0,
+    /// Σ(a−b)².
+    LOUPE_SCORE_L2SQ = 1,
+} loupe_score_kind;
+
+/// The kernels of one instruction-set level.
+typedef struct {
+    loupe_simd_level level;
+    float (*dot)(const float *a, const float *b, size_t n);
+    float (*l2sq)(const float *a, const float *b, size_t n);
+    /// out[i] = score(query, base + ids[i]*stride) for i < count; prefetches the next rows.
+    void (*score_ids)(loupe_score_kind kind, const float *query, const float *base, size_t dims,
+                      size_t stride, const uint32_t *ids, size_t count, float *out);
+    /// out[i] = score(query, base + i*stride) for i < count.
+    void (*score_rows)(loupe_score_kind kind, const float *query, const float *base, size_t dims,
+                       size_t stride, size_t count, float *out);
+    /// Σ q[i]·codes[i] with codes read as unsigned bytes.
+    float (*dot_u8)(const float *q, const uint8_t *codes, size_t n);
+    /// IEEE binary16 conversions.
+    void (*f32_to_f16)(const float *src, uint16_t *dst, size_t n);
+    void (*f16_to_f32)(const uint16_t *src, float *dst, size_t n);
+    float (*dot_f16)(const float *q, const uint16_t *v, size_t n);
+    /// Sum of n floats read sequentially: a probe of memory read bandwidth.
+    float (*sum)(const float *a, size_t n);
+} loupe_kernels;
+
+/// The best level this CPU and OS support.
+loupe_simd_level loupe_simd_best_level(void);
+
+/// The kernels of `level`, clamped to what the CPU supports. Never NULL.
+const loupe_kernels *loupe_kernels_for(loupe_simd_level level);
+
+/// The kernels in use: the best level, or the one named by the environment variable
+/// `LOUPE_SIMD` (`scalar`, `avx2`, `avx512`), clamped to what the CPU supports.
+const loupe_kernels *loupe_active_kernels(void);
+
+/// XXH64 (Collet) of `length` bytes: the checksum of Loupe's on-disk formats.
+uint64_t loupe_xxh64(const void *data, size_t length, uint64_t seed);
+
+/// Prefetch the cache line holding `address` into all cache levels.
+static inline void loupe_prefetch(const void *address) {
+    __builtin_prefetch(address, 0, 3);
+}
+
+/// A one-byte spin lock (0 = free). Held only for a few hundred nanoseconds while a graph node's
+/// neighbour list is read or rewritten during a parallel build.
+static inline void loupe_spin_lock(uint8_t *lock) {
+    while (__atomic_exchange_n(lock, (uint8_t)1, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(lock, __ATOMIC_RELAXED)) {
+#if defined(__x86_64__)
+            __builtin_ia32_pause();
+#endif
+        }
+    }
+}
+
+static inline void loupe_spin_unlock(uint8_t *lock) {
+    __atomic_store_n(lock, (uint8_t)0, __ATOMIC_RELEASE);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

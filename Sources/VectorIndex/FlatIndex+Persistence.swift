@@ -1,0 +1,44 @@
+extension FlatIndex {
+    static let fileKind = "FLAT"
+
+    /// Writes the index to `path` atomically.
+    /// - Complexity: O(n·d) bytes written.
+    public func save(to path: String) throws {
+        try lock.withReadLock {
+            let writer = try IndexFile.Writer(path: path, kind: Self.fileKind)
+            var meta = IndexFile.Encoder()
+            IndexHeader(dimensions: dimensions, metric: metric, count: slotIDs.count).encode(into: &meta)
+            try writer.section("META", meta.bytes)
+            try writer.section("VECS", UnsafeRawBufferPointer(start: rows.base, count: slotIDs.count * dimensions * 4))
+            try slotIDs.withUnsafeBytes { try writer.section("IDS_", $0) }
+            try writer.finish()
+        }
+    }
+
+    /// Reads an index written by `save(to:)`.
+    /// - Throws: `corruptFile` for a truncated, damaged or foreign file, `incompatibleFile` for
+    ///   another index kind or format version, `io` when the file cannot be read.
+    public static func load(from path: String) throws -> FlatIndex {
+        let reader = try IndexFile.Reader(path: path)
+        try reader.expect(kind: fileKind)
+        var decoder = IndexFile.Decoder(try reader.section("META"), section: "META")
+        let header = try IndexHeader.decode(from: &decoder, path: path)
+        let index = try FlatIndex(dimensions: header.dimensions, metric: header.metric)
+        index.rows.reserve(rows: header.count, keeping: 0)
+        try reader.section("VECS", into: UnsafeMutableRawBufferPointer(start: index.rows.base, count: header.count * header.dimensions * 4))
+        var ids = [UInt32](repeating: 0, count: header.count)
+        try ids.withUnsafeMutableBytes { try reader.section("IDS_", into: $0) }
+        try reader.finish()
+        index.slotIDs = ids
+        index.slotOfID.reserveCapacity(ids.count)
+        for (slot, id) in ids.enumerated() {
+            guard index.slotOfID.updateValue(slot, forKey: id) == nil else {
+                throw VectorIndexError(.corruptFile, "'\(path)' stores id \(id) twice")
+            }
+        }
+        index.squaredNorms = (0..<ids.count).map { slot in
+            index.kernels.dot(index.rows.row(slot), index.rows.row(slot), count: header.dimensions)
+        }
+        return index
+    }
+}

@@ -1,0 +1,239 @@
+import VectorMath
+
+/// Exact nearest-neighbour search: every query is scored against every stored vector.
+///
+/// One query streams the vectors through the SIMD kernels at memory bandwidth; a batch of queries
+/// goes through BLAS sgemm in blocks. Deletes move the last row into the hole, so storage stays
+/// dense and no space is wasted. Thread-safe: searches share a read lock, writes take it alone.
+public final class FlatIndex: VectorIndex, @unchecked Sendable {
+    // @unchecked: every mutable property below is read under `lock`'s read side and written under
+    // its write side; `dimensions`, `metric` and `kernels` never change.
+    public let dimensions: Int
+    public let metric: Metric
+    let kernels: VectorKernels
+    let lock = ReadWriteLock()
+
+    var rows: RowBuffer<Float>
+    /// Slot → id.
+    var slotIDs: [UInt32] = []
+    /// Id → slot.
+    var slotOfID: [UInt32: Int] = [:]
+    /// ‖row‖² per slot, kept for L2 batch scoring through BLAS.
+    var squaredNorms: [Float] = []
+
+    /// Rows scored per kernel call in a single-query scan (fits in L1 with its scores).
+    static let scanBlock = 1024
+    /// Queries and rows per BLAS block in a batch search.
+    static let batchQueryBlock = 256
+    static let batchRowBlock = 2048
+
+    /// An empty index.
+    /// - Throws: `invalidArgument` if `dimensions` is not positive.
+    public init(dimensions: Int, metric: Metric, kernels: VectorKernels = .active) throws {
+        guard dimensions > 0 else {
+            throw VectorIndexError(.invalidArgument, "dimensions must be positive (got \(dimensions))")
+        }
+        self.dimensions = dimensions
+        self.metric = metric
+        self.kernels = kernels
+        rows = RowBuffer(width: dimensions, capacity: 1024)
+    }
+
+    deinit { rows.deallocate() }
+
+    public var count: Int { lock.withReadLock { slotIDs.count } }
+
+    public func contains(_ id: UInt32) -> Bool { lock.withReadLock { slotOfID[id] != nil } }
+
+    public func vector(for id: UInt32) -> [Float]? {
+        lock.withReadLock {
+            guard let slot = slotOfID[id] else { return nil }
+            return Array(UnsafeBufferPointer(start: rows.row(slot), count: dimensions))
+        }
+    }
+
+    /// - Complexity: O(n·d) for n added vectors.
+    public func add(_ vectors: UnsafeBufferPointer<Float>, ids: UnsafeBufferPointer<UInt32>) throws {
+        try IndexInputs.validate(vectors: vectors, ids: ids, dimensions: dimensions, metric: metric)
+        lock.withWriteLock {
+            rows.reserve(rows: slotIDs.count + ids.count, keeping: slotIDs.count)
+            for (row, id) in ids.enumerated() {
+                let slot: Int
+                if let existing = slotOfID[id] {
+                    slot = existing
+                } else {
+                    slot = slotIDs.count
+                    slotIDs.append(id)
+                    squaredNorms.append(0)
+                    slotOfID[id] = slot
+                }
+                let destination = rows.row(slot)
+                destination.update(from: vectors.baseAddress! + row * dimensions, count: dimensions)
+                if metric.normalizesVectors {
+                    Vectors.normalize(UnsafeMutableBufferPointer(start: destination, count: dimensions))
+                }
+                squaredNorms[slot] = kernels.dot(destination, destination, count: dimensions)
+            }
+        }
+    }
+
+    /// - Complexity: O(d) per removed id.
+    @discardableResult
+    public func remove(_ ids: [UInt32]) -> Int {
+        lock.withWriteLock {
+            var removed = 0
+            for id in ids {
+                guard let slot = slotOfID.removeValue(forKey: id) else { continue }
+                let last = slotIDs.count - 1
+                if slot != last {
+                    rows.copyRow(last, to: slot)
+                    slotIDs[slot] = slotIDs[last]
+                    squaredNorms[slot] = squaredNorms[last]
+                    slotOfID[slotIDs[slot]] = slot
+                }
+                slotIDs.removeLast()
+                squaredNorms.removeLast()
+                removed += 1
+            }
+            return removed
+        }
+    }
+
+    /// - Complexity: O(n·d), memory-bound.
+    public func search(_ query: UnsafeBufferPointer<Float>, k: Int, options: SearchOptions = .default) throws -> SearchResult {
+        try IndexInputs.validate(k: k)
+        let prepared = try IndexInputs.prepareQuery(query, dimensions: dimensions, metric: metric)
+        return prepared.withUnsafeBufferPointer { q in
+            lock.withReadLock { scan(q.baseAddress!, k: k, options: options) }
+        }
+    }
+
+    /// Scores every stored row (or every row the filter allows) against one prepared query.
+    private func scan(_ query: UnsafePointer<Float>, k: Int, options: SearchOptions) -> SearchResult {
+        var heap = MaxHeap(capacity: k)
+        defer { heap.deallocate() }
+        var scored = 0
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.scanBlock) { scores in
+            let scores = scores.baseAddress!
+            if let filter = options.filter {
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.scanBlock) { slots in
+                    let slots = slots.baseAddress!
+                    var pending = 0
+                    func flush() {
+                        kernels.scoreRows(metric, query: query, base: rows.base, dimensions: dimensions,
+                                          stride: dimensions, ids: slots, count: pending, into: scores)
+                        for i in 0..<pending {
+                            heap.keepLowest(metric.orderingKey(fromKernelValue: scores[i]), slots[i])
+                        }
+                        scored += pending
+                        pending = 0
+                    }
+                    for slot in slotIDs.indices where filter.contains(slotIDs[slot]) {
+                        slots[pending] = UInt32(slot)
+                        pending += 1
+                        if pending == Self.scanBlock { flush() }
+                    }
+                    flush()
+                }
+            } else {
+                var start = 0
+                while start < slotIDs.count {
+                    let length = min(Self.scanBlock, slotIDs.count - start)
+                    kernels.scoreConsecutiveRows(metric, query: query, base: rows.row(start), dimensions: dimensions,
+                                                 stride: dimensions, count: length, into: scores)
+                    for i in 0..<length {
+                        heap.keepLowest(metric.orderingKey(fromKernelValue: scores[i]), UInt32(start + i))
+                    }
+                    start += length
+                }
+                scored = slotIDs.count
+            }
+        }
+        return result(from: &heap, scored: scored, minimumScore: options.minimumScore)
+    }
+
+    /// Converts a heap of (key, slot) into a result over ids.
+    private func result(from heap: inout MaxHeap, scored: Int, minimumScore: Float?) -> SearchResult {
+        let pairs = heap.drainAscending().map { (key: $0.key, id: slotIDs[Int($0.id)]) }
+        return SearchResult(
+            neighbors: IndexInputs.neighbors(pairs, metric: metric, minimumScore: minimumScore),
+            isExact: true, candidatesScored: scored)
+    }
+
+    /// Answers many queries at once: blocks of queries against blocks of rows through BLAS sgemm,
+    /// then a top-k pass over each block of scores. Filtered batches run query by query.
+    /// - Complexity: O(q·n·d) at sgemm speed.
+    public func search(batch queries: UnsafeBufferPointer<Float>, k: Int, options: SearchOptions = .default) throws -> [SearchResult] {
+        let queryCount = try IndexInputs.queryCount(batch: queries, dimensions: dimensions, k: k)
+        var prepared = [Float](repeating: 0, count: queries.count)
+        for q in 0..<queryCount {
+            let one = try IndexInputs.prepareQuery(
+                UnsafeBufferPointer(rebasing: queries[q * dimensions..<(q + 1) * dimensions]),
+                dimensions: dimensions, metric: metric)
+            prepared.replaceSubrange(q * dimensions..<(q + 1) * dimensions, with: one)
+        }
+        return prepared.withUnsafeBufferPointer { all in
+            lock.withReadLock {
+                if options.filter != nil || queryCount < 4 {
+                    return (0..<queryCount).map { scan(all.baseAddress! + $0 * dimensions, k: k, options: options) }
+                }
+                return batchScan(all.baseAddress!, queryCount: queryCount, k: k, minimumScore: options.minimumScore)
+            }
+        }
+    }
+
+    private func batchScan(_ queries: UnsafePointer<Float>, queryCount: Int, k: Int, minimumScore: Float?) -> [SearchResult] {
+        let rowCount = slotIDs.count
+        let queryBlock = Self.batchQueryBlock, rowBlock = Self.batchRowBlock
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: queryBlock * rowBlock)
+        defer { scores.deallocate() }
+        var results: [SearchResult] = []
+        results.reserveCapacity(queryCount)
+        var heaps = (0..<min(queryBlock, queryCount)).map { _ in MaxHeap(capacity: k) }
+        defer { heaps.forEach { $0.deallocate() } }
+        let isL2 = metric == .l2
+        squaredNorms.withUnsafeBufferPointer { norms in
+            var queryStart = 0
+            while queryStart < queryCount {
+                let queriesHere = min(queryBlock, queryCount - queryStart)
+                for q in 0..<queriesHere { heaps[q].removeAll() }
+                var rowStart = 0
+                while rowStart < rowCount {
+                    let rowsHere = min(rowBlock, rowCount - rowStart)
+                    BatchScoring.innerProducts(
+                        queries: queries + queryStart * dimensions, queryCount: queriesHere,
+                        rows: rows.row(rowStart), rowCount: rowsHere, rowStride: dimensions,
+                        dimensions: dimensions, into: scores, outStride: rowsHere)
+                    for q in 0..<queriesHere {
+                        var heap = heaps[q]
+                        let line = scores + q * rowsHere
+                        if isL2 {
+                            for r in 0..<rowsHere {
+                                heap.keepLowest(norms[rowStart + r] - 2 * line[r], UInt32(rowStart + r))
+                            }
+                        } else {
+                            for r in 0..<rowsHere { heap.keepLowest(-line[r], UInt32(rowStart + r)) }
+                        }
+                        heaps[q] = heap
+                    }
+                    rowStart += rowsHere
+                }
+                for q in 0..<queriesHere {
+                    if isL2 {
+                        // Add ‖q‖² so that keys are true squared distances.
+                        let query = queries + (queryStart + q) * dimensions
+                        let queryNorm = kernels.dot(query, query, count: dimensions)
+                        let pairs = heaps[q].drainAscending().map { (key: $0.key + queryNorm, id: slotIDs[Int($0.id)]) }
+                        results.append(SearchResult(
+                            neighbors: IndexInputs.neighbors(pairs, metric: metric, minimumScore: minimumScore),
+                            isExact: true, candidatesScored: rowCount))
+                    } else {
+                        results.append(result(from: &heaps[q], scored: rowCount, minimumScore: minimumScore))
+                    }
+                }
+                queryStart += queriesHere
+            }
+        }
+        return results
+    }
+}

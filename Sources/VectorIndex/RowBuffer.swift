@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Growable, 64-byte-aligned, row-major storage of fixed-width rows of `Element`: the contiguous
+/// memory that the kernels stream through. It is a value holding a pointer; its owner calls
+/// `deallocate()` once.
+struct RowBuffer<Element: BitwiseCopyable> {
+    /// Elements per row.
+    let width: Int
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var capacity: Int
+
+    init(width: Int, capacity: Int) {
+        self.width = width
+        self.capacity = max(capacity, 16)
+        base = Self.allocateAligned(rows: self.capacity, width: width)
+    }
+
+    private static func allocateAligned(rows: Int, width: Int) -> UnsafeMutablePointer<Element> {
+        let bytes = max(rows * width * MemoryLayout<Element>.stride, 64)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        return raw.bindMemory(to: Element.self, capacity: rows * width)
+    }
+
+    /// The first element of `row`.
+    @inline(__always) func row(_ row: Int) -> UnsafeMutablePointer<Element> { base + row * width }
+
+    /// Makes room for at least `rows` rows, keeping the first `used` rows.
+    mutating func reserve(rows: Int, keeping used: Int) {
+        guard rows > capacity else { return }
+        var newCapacity = capacity
+        while newCapacity < rows { newCapacity = newCapacity + newCapacity / 2 + 16 }
+        let grown = Self.allocateAligned(rows: newCapacity, width: width)
+        grown.update(from: base, count: used * width)
+        UnsafeMutableRawPointer(base).deallocate()
+        base = grown
+        capacity = newCapacity
+    }
+
+    /// Copies row `source` over row `destination`.
+    @inline(__always) func copyRow(_ source: Int, to destination: Int) {
+        guard source != destination else { return }
+        row(destination).update(from: row(source), count: width)
+    }
+
+    func deallocate() { UnsafeMutableRawPointer(base).deallocate() }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Loupe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loupe",
+        abstract: "A self-hosted embeddings catalog.",
+        subcommands: [])
+}
