@@ -24,8 +24,8 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
     /// Rows scored per kernel call in a single-query scan (fits in L1 with its scores).
     static let scanBlock = 1024
     /// Queries and rows per BLAS block in a batch search.
-    static let batchQueryBlock = 256
-    static let batchRowBlock = 2048
+    static let batchQueryBlock = 1024
+    static let batchRowBlock = 1024
 
     /// An empty index.
     /// - Throws: `invalidArgument` if `dimensions` is not positive.

@@ -28,7 +28,7 @@ enum IndexInputs {
         }
         var prepared = Array(query)
         if metric.normalizesVectors {
-            prepared.withUnsafeMutableBufferPointer { Vectors.normalize($0) }
+            prepared.withUnsafeMutableBufferPointer { _ = Vectors.normalize($0) }
         }
         return prepared
     }

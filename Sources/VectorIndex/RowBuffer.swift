@@ -19,9 +19,23 @@ struct RowBuffer<Element: BitwiseCopyable> {
         base = Self.allocateAligned(rows: self.capacity, width: width)
     }
 
+    /// Buffers at least this large are 2 MiB-aligned and asked to live on transparent huge
+    /// pages: random reads across hundreds of megabytes of vectors then miss the TLB far less.
+    static var hugePageThreshold: Int { 8 << 20 }
+    static var hugePageSize: Int { 2 << 20 }
+
     private static func allocateAligned(rows: Int, width: Int) -> UnsafeMutablePointer<Element> {
         let bytes = max(rows * width * MemoryLayout<Element>.stride, 64)
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        let raw: UnsafeMutableRawPointer
+        if bytes >= hugePageThreshold {
+            let rounded = (bytes + hugePageSize - 1) / hugePageSize * hugePageSize
+            raw = UnsafeMutableRawPointer.allocate(byteCount: rounded, alignment: hugePageSize)
+            #if os(Linux)
+            _ = madvise(raw, rounded, MADV_HUGEPAGE)
+            #endif
+        } else {
+            raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        }
         return raw.bindMemory(to: Element.self, capacity: rows * width)
     }
 
@@ -37,6 +51,18 @@ struct RowBuffer<Element: BitwiseCopyable> {
         grown.update(from: base, count: used * width)
         UnsafeMutableRawPointer(base).deallocate()
         base = grown
+        capacity = newCapacity
+    }
+
+    /// Reallocates to exactly `rows` rows (at least `used`), keeping the first `used` rows: how
+    /// space freed by a compaction goes back to the allocator.
+    mutating func resize(rows: Int, keeping used: Int) {
+        let newCapacity = max(rows, used, 16)
+        guard newCapacity != capacity else { return }
+        let moved = Self.allocateAligned(rows: newCapacity, width: width)
+        moved.update(from: base, count: used * width)
+        UnsafeMutableRawPointer(base).deallocate()
+        base = moved
         capacity = newCapacity
     }
 

@@ -96,6 +96,13 @@ public struct MaxHeap {
         ids[parent] = id
     }
 
+    /// Copies every pair of `other` into this empty heap, which must be at least as large.
+    public mutating func adopt(_ other: MaxHeap) {
+        keys.update(from: other.keys, count: other.count)
+        ids.update(from: other.ids, count: other.count)
+        storedCount = other.count
+    }
+
     /// Empties the heap into `(key, id)` pairs sorted by ascending key (ties by ascending id).
     public mutating func drainAscending() -> [(key: Float, id: UInt32)] {
         var result = [(key: Float, id: UInt32)](repeating: (0, 0), count: count)

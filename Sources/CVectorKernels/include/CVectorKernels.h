@@ -85,6 +85,12 @@ static inline void loupe_spin_unlock(uint8_t *lock) {
     __atomic_store_n(lock, (uint8_t)0, __ATOMIC_RELEASE);
 }
 
+/// Atomically adds `delta` to `*value` and returns the old value: a work counter shared by build
+/// threads.
+static inline size_t loupe_atomic_fetch_add(size_t *value, size_t delta) {
+    return __atomic_fetch_add(value, delta, __ATOMIC_RELAXED);
+}
+
 #ifdef __cplusplus
 }
 #endif

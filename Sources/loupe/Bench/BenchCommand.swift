@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `loupe bench …`: Loupe's benchmarks, run under the same rules as the peer harnesses.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Loupe's speed and quality on real data.",
+        subcommands: [ANNBenchCommand.self])
+}
