@@ -1,0 +1,82 @@
+import Testing
+import TestSupport
+import VectorMath
+
+@Suite struct MaxHeapTests {
+    @Test(arguments: [1, 3, 10, 100])
+    func keepLowestKeepsTheKSmallestKeys(k: Int) {
+        var generator = SeededGenerator(seed: UInt64(k))
+        let keys = (0..<1000).map { _ in Float.random(in: -10...10, using: &generator) }
+        var heap = MaxHeap(capacity: k)
+        defer { heap.deallocate() }
+        for (i, key) in keys.enumerated() { heap.keepLowest(key, UInt32(i)) }
+        let drained = heap.drainAscending()
+        let expected = keys.enumerated().sorted { $0.element < $1.element }.prefix(k)
+        #expect(drained.map(\.key) == expected.map(\.element))
+        #expect(drained.map(\.id) == expected.map { UInt32($0.offset) })
+        #expect(heap.isEmpty)
+    }
+
+    @Test func pushAndPopOrderTheHeap() {
+        var heap = MaxHeap(capacity: 8)
+        defer { heap.deallocate() }
+        for (i, key) in [3, 1, 4, 1, 5, 9, 2, 6].enumerated() { heap.push(Float(key), UInt32(i)) }
+        var popped: [Float] = []
+        while !heap.isEmpty {
+            popped.append(heap.topKey)
+            heap.pop()
+        }
+        #expect(popped == [9, 6, 5, 4, 3, 2, 1, 1])
+    }
+}
+
+@Suite struct BatchScoringTests {
+    @Test func sgemmMatchesPairwiseDots() {
+        let dimensions = 33, queries = 7, rows = 19
+        let q = TestData.uniform(count: queries, dimensions: dimensions, seed: 1)
+        let r = TestData.uniform(count: rows, dimensions: dimensions, seed: 2)
+        var out = [Float](repeating: 0, count: queries * rows)
+        BatchScoring.innerProducts(queries: q, queryCount: queries, rows: r, rowCount: rows, rowStride: dimensions,
+                                   dimensions: dimensions, into: &out, outStride: rows)
+        for i in 0..<queries {
+            for j in 0..<rows {
+                let expected = Reference.dot(q[i * dimensions..<(i + 1) * dimensions], r[j * dimensions..<(j + 1) * dimensions])
+                #expect(approximatelyEqual(Double(out[i * rows + j]), expected, absolute: 1e-4))
+            }
+        }
+    }
+}
+
+@Suite struct MetricTests {
+    @Test(arguments: Metric.allCases)
+    func scoreAndDistanceFollowTheContract(metric: Metric) {
+        // A closer pair has a lower ordering key, a higher score and a lower distance.
+        let near = metric.orderingKey(fromKernelValue: metric == .l2 ? 0.25 : 0.9)
+        let far = metric.orderingKey(fromKernelValue: metric == .l2 ? 4 : 0.1)
+        #expect(near < far)
+        #expect(metric.score(fromOrderingKey: near) > metric.score(fromOrderingKey: far))
+        #expect(metric.distance(fromOrderingKey: near) < metric.distance(fromOrderingKey: far))
+        for key in [near, far] {
+            #expect(approximatelyEqual(Double(metric.orderingKey(fromScore: metric.score(fromOrderingKey: key))), Double(key)))
+        }
+    }
+
+    @Test func cosineAndL2ValuesAreTheRawOnes() {
+        #expect(Metric.cosine.score(fromOrderingKey: -0.8) == 0.8)
+        #expect(approximatelyEqual(Double(Metric.cosine.distance(fromOrderingKey: -0.8)), 0.2))
+        #expect(Metric.l2.distance(fromOrderingKey: 9) == 3)
+        #expect(Metric.l2.score(fromOrderingKey: 9) == -3)
+    }
+
+    @Test func vectorProblemsAreNamed() {
+        let nan: [Float] = [1, .nan, 2]
+        let problem = nan.withUnsafeBufferPointer { Vectors.problem(with: $0, dimensions: 3, metric: .l2) }
+        #expect(problem == .nonFinite(index: 1))
+        let short = [Float](repeating: 1, count: 2).withUnsafeBufferPointer { Vectors.problem(with: $0, dimensions: 3, metric: .l2) }
+        #expect(short == .wrongDimensions(expected: 3, actual: 2))
+        let zero = [Float](repeating: 0, count: 3).withUnsafeBufferPointer { Vectors.problem(with: $0, dimensions: 3, metric: .cosine) }
+        #expect(zero == .zeroVector)
+        let zeroL2 = [Float](repeating: 0, count: 3).withUnsafeBufferPointer { Vectors.problem(with: $0, dimensions: 3, metric: .l2) }
+        #expect(zeroL2 == nil)
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Loupe needs, skipping those already installed.
+#   scripts/install-system-packages.sh build   # what `swift build` / `swift test` need
+#   scripts/install-system-packages.sh bench   # + real datasets and Python for the peer benchmarks
+set -euo pipefail
+
+packages=(libopenblas-dev)
+if [[ "${1:-build}" == "bench" ]]; then
+  packages+=(dataset-fashion-mnist wordnet-base python3-venv python3-pip)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "Installing Debian packages: ${missing[*]}"
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
