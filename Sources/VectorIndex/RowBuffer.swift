@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import VectorMath
 
 /// Growable, 64-byte-aligned, row-major storage of fixed-width rows of `Element`: the contiguous
 /// memory that the kernels stream through. It is a value holding a pointer; its owner calls
@@ -19,24 +15,9 @@ struct RowBuffer<Element: BitwiseCopyable> {
         base = Self.allocateAligned(rows: self.capacity, width: width)
     }
 
-    /// Buffers at least this large are 2 MiB-aligned and asked to live on transparent huge
-    /// pages: random reads across hundreds of megabytes of vectors then miss the TLB far less.
-    static var hugePageThreshold: Int { 8 << 20 }
-    static var hugePageSize: Int { 2 << 20 }
-
     private static func allocateAligned(rows: Int, width: Int) -> UnsafeMutablePointer<Element> {
-        let bytes = max(rows * width * MemoryLayout<Element>.stride, 64)
-        let raw: UnsafeMutableRawPointer
-        if bytes >= hugePageThreshold {
-            let rounded = (bytes + hugePageSize - 1) / hugePageSize * hugePageSize
-            raw = UnsafeMutableRawPointer.allocate(byteCount: rounded, alignment: hugePageSize)
-            #if os(Linux)
-            _ = madvise(raw, rounded, MADV_HUGEPAGE)
-            #endif
-        } else {
-            raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-        }
-        return raw.bindMemory(to: Element.self, capacity: rows * width)
+        AlignedMemory.allocate(byteCount: rows * width * MemoryLayout<Element>.stride)
+            .bindMemory(to: Element.self, capacity: rows * width)
     }
 
     /// The first element of `row`.

@@ -15,8 +15,9 @@ struct ANNBenchmark {
     /// sequential passes over 512 MiB.
     static func readBandwidth() -> Double {
         let count = 512 * 1024 * 1024 / 4
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
-        defer { buffer.deallocate() }
+        let raw = AlignedMemory.allocate(byteCount: count * 4)
+        defer { raw.deallocate() }
+        let buffer = raw.bindMemory(to: Float.self, capacity: count)
         buffer.initialize(repeating: 1, count: count)
         var best = Double.infinity
         var sink: Float = 0
