@@ -163,9 +163,19 @@ static float sum_scalar(const float *a, size_t n) {
     return (s0 + s1) + (s2 + s3);
 }
 
+static size_t indices_above_scalar(const float *values, size_t n, float threshold, uint32_t *out) {
+    size_t found = 0;
+    for (size_t i = 0; i < n; i++) {
+        out[found] = (uint32_t)i;
+        found += values[i] > threshold;
+    }
+    return found;
+}
+
 static const loupe_kernels scalar_kernels = {
     LOUPE_SIMD_SCALAR, dot_scalar,        l2sq_scalar,       score_ids_scalar, score_rows_scalar,
     dot_u8_scalar,     f32_to_f16_scalar, f16_to_f32_scalar, dot_f16_scalar,   sum_scalar,
+    indices_above_scalar,
 };
 
 #if LOUPE_X86
@@ -285,9 +295,27 @@ AVX2_TARGET static float sum_avx2(const float *a, size_t n) {
     return s;
 }
 
+AVX2_TARGET static size_t indices_above_avx2(const float *values, size_t n, float threshold, uint32_t *out) {
+    const __m256 limit = _mm256_set1_ps(threshold);
+    size_t found = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        unsigned mask = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(values + i), limit, _CMP_GT_OQ));
+        while (mask) {
+            out[found++] = (uint32_t)(i + (size_t)__builtin_ctz(mask));
+            mask &= mask - 1;
+        }
+    }
+    for (; i < n; i++) {
+        out[found] = (uint32_t)i;
+        found += values[i] > threshold;
+    }
+    return found;
+}
+
 static const loupe_kernels avx2_kernels = {
     LOUPE_SIMD_AVX2, dot_avx2,        l2sq_avx2,       score_ids_avx2, score_rows_avx2,
     dot_u8_avx2,     f32_to_f16_avx2, f16_to_f32_avx2, dot_f16_avx2,   sum_avx2,
+    indices_above_avx2,
 };
 
 // MARK: - AVX-512F
@@ -404,9 +432,30 @@ AVX512_TARGET static float sum_avx512(const float *a, size_t n) {
     return s;
 }
 
+AVX512_TARGET static size_t indices_above_avx512(const float *values, size_t n, float threshold, uint32_t *out) {
+    const __m512 limit = _mm512_set1_ps(threshold);
+    const __m512i step = _mm512_set1_epi32(16);
+    __m512i index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    size_t found = 0, i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __mmask16 mask = _mm512_cmp_ps_mask(_mm512_loadu_ps(values + i), limit, _CMP_GT_OQ);
+        if (mask) {
+            _mm512_mask_compressstoreu_epi32(out + found, mask, index);
+            found += (size_t)__builtin_popcount(mask);
+        }
+        index = _mm512_add_epi32(index, step);
+    }
+    for (; i < n; i++) {
+        out[found] = (uint32_t)i;
+        found += values[i] > threshold;
+    }
+    return found;
+}
+
 static const loupe_kernels avx512_kernels = {
     LOUPE_SIMD_AVX512, dot_avx512,        l2sq_avx512,       score_ids_avx512, score_rows_avx512,
     dot_u8_avx512,     f32_to_f16_avx512, f16_to_f32_avx512, dot_f16_avx512,   sum_avx512,
+    indices_above_avx512,
 };
 
 // MARK: - CPU detection

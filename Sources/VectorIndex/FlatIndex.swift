@@ -114,7 +114,8 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
         defer { heap.deallocate() }
         var scored = 0
         withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.scanBlock) { scores in
-            let scores = scores.baseAddress!
+          withUnsafeTemporaryAllocation(of: UInt32.self, capacity: MaxHeap.offerChunk) { passed in
+            let scores = scores.baseAddress!, passed = passed.baseAddress!
             if let filter = options.filter {
                 withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.scanBlock) { slots in
                     let slots = slots.baseAddress!
@@ -122,9 +123,8 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
                     func flush() {
                         kernels.scoreRows(metric, query: query, base: rows.base, dimensions: dimensions,
                                           stride: dimensions, ids: slots, count: pending, into: scores)
-                        for i in 0..<pending {
-                            heap.keepLowest(metric.orderingKey(fromKernelValue: scores[i]), slots[i])
-                        }
+                        heap.offer(kernelValues: scores, count: pending, metric: metric, kernels: kernels,
+                                   scratch: passed) { slots[$0] }
                         scored += pending
                         pending = 0
                     }
@@ -141,13 +141,13 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
                     let length = min(Self.scanBlock, slotIDs.count - start)
                     kernels.scoreConsecutiveRows(metric, query: query, base: rows.row(start), dimensions: dimensions,
                                                  stride: dimensions, count: length, into: scores)
-                    for i in 0..<length {
-                        heap.keepLowest(metric.orderingKey(fromKernelValue: scores[i]), UInt32(start + i))
-                    }
+                    heap.offer(kernelValues: scores, count: length, metric: metric, kernels: kernels,
+                               scratch: passed) { UInt32(start + $0) }
                     start += length
                 }
                 scored = slotIDs.count
             }
+          }
         }
         return result(from: &heap, scored: scored, minimumScore: options.minimumScore)
     }
@@ -185,8 +185,12 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
     private func batchScan(_ queries: UnsafePointer<Float>, queryCount: Int, k: Int, minimumScore: Float?) -> [SearchResult] {
         let rowCount = slotIDs.count
         let queryBlock = Self.batchQueryBlock, rowBlock = Self.batchRowBlock
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: queryBlock * rowBlock)
-        defer { scores.deallocate() }
+        let scores = AlignedMemory.allocate(byteCount: queryBlock * rowBlock * 4).bindMemory(to: Float.self, capacity: queryBlock * rowBlock)
+        let passed = UnsafeMutablePointer<UInt32>.allocate(capacity: MaxHeap.offerChunk)
+        defer {
+            UnsafeMutableRawPointer(scores).deallocate()
+            passed.deallocate()
+        }
         var results: [SearchResult] = []
         results.reserveCapacity(queryCount)
         var heaps = (0..<min(queryBlock, queryCount)).map { _ in MaxHeap(capacity: k) }
@@ -212,7 +216,8 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
                                 heap.keepLowest(norms[rowStart + r] - 2 * line[r], UInt32(rowStart + r))
                             }
                         } else {
-                            for r in 0..<rowsHere { heap.keepLowest(-line[r], UInt32(rowStart + r)) }
+                            heap.offer(kernelValues: line, count: rowsHere, metric: metric, kernels: kernels,
+                                       scratch: passed) { UInt32(rowStart + $0) }
                         }
                         heaps[q] = heap
                     }

@@ -83,6 +83,7 @@ extension HNSWIndex {
         defer { heap.deallocate() }
         let block = 1024
         withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { scores in
+          withUnsafeTemporaryAllocation(of: UInt32.self, capacity: MaxHeap.offerChunk) { passed in
             nodes.withUnsafeBufferPointer { nodes in
                 var start = 0
                 while start < nodes.count {
@@ -90,12 +91,12 @@ extension HNSWIndex {
                     kernels.scoreRows(metric, query: query, base: storage.vectors.base, dimensions: dimensions,
                                       stride: dimensions, ids: nodes.baseAddress! + start, count: length,
                                       into: scores.baseAddress!)
-                    for i in 0..<length {
-                        heap.keepLowest(metric.orderingKey(fromKernelValue: scores[i]), nodes[start + i])
-                    }
+                    heap.offer(kernelValues: scores.baseAddress!, count: length, metric: metric, kernels: kernels,
+                               scratch: passed.baseAddress!) { nodes[start + $0] }
                     start += length
                 }
             }
+          }
         }
         let pairs = heap.drainAscending().map { (key: $0.key, id: storage.ids.base[Int($0.id)]) }
         return SearchResult(

@@ -91,6 +91,14 @@ public struct VectorKernels: @unchecked Sendable {
         table.pointee.f16_to_f32(source, destination, count)
     }
 
+    /// Writes, in order, the index of every value above `threshold` to `out` (room for `count`).
+    /// - Returns: how many indices were written.
+    @inlinable public func indices(
+        of values: UnsafePointer<Float>, count: Int, above threshold: Float, into out: UnsafeMutablePointer<UInt32>
+    ) -> Int {
+        table.pointee.indices_above(values, count, threshold, out)
+    }
+
     /// The sum of `count` floats, read sequentially: a probe of memory read bandwidth.
     @inlinable public func sum(_ a: UnsafePointer<Float>, count: Int) -> Float {
         table.pointee.sum(a, count)

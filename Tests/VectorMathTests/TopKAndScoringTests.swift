@@ -80,3 +80,37 @@ import VectorMath
         #expect(zeroL2 == nil)
     }
 }
+
+@Suite struct PreFilterTests {
+    @Test(arguments: VectorKernels.Level.allCases)
+    func indicesAboveFindsExactlyTheLargerValues(level: VectorKernels.Level) {
+        let kernels = VectorKernels(level: level)
+        for count in [0, 1, 7, 8, 15, 16, 17, 100, 257] {
+            let values = TestData.uniform(count: 1, dimensions: count, seed: UInt64(count))
+            var out = [UInt32](repeating: 0, count: max(count, 1))
+            let found = kernels.indices(of: values, count: count, above: 0.25, into: &out)
+            let expected = values.indices.filter { values[$0] > 0.25 }.map(UInt32.init)
+            #expect(Array(out.prefix(found)) == expected, "\(level), \(count)")
+        }
+    }
+
+    @Test(arguments: [Metric.innerProduct, .l2])
+    func offerKeepsTheSameTopKAsOneByOne(metric: Metric) {
+        let values = TestData.uniform(count: 1, dimensions: 5000, seed: 21)
+        var fast = MaxHeap(capacity: 10), slow = MaxHeap(capacity: 10)
+        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: MaxHeap.offerChunk)
+        defer {
+            fast.deallocate()
+            slow.deallocate()
+            scratch.deallocate()
+        }
+        values.withUnsafeBufferPointer { values in
+            fast.offer(kernelValues: values.baseAddress!, count: values.count, metric: metric,
+                       kernels: .active, scratch: scratch) { UInt32($0 + 100) }
+        }
+        for (i, value) in values.enumerated() { slow.keepLowest(metric.orderingKey(fromKernelValue: value), UInt32(i + 100)) }
+        let a = fast.drainAscending(), b = slow.drainAscending()
+        #expect(a.map(\.id) == b.map(\.id))
+        #expect(a.map(\.key) == b.map(\.key))
+    }
+}

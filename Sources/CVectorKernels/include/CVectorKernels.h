@@ -49,6 +49,9 @@ typedef struct {
     float (*dot_f16)(const float *q, const uint16_t *v, size_t n);
     /// Sum of n floats read sequentially: a probe of memory read bandwidth.
     float (*sum)(const float *a, size_t n);
+    /// Writes, in order, every i < n with values[i] > threshold to out; returns how many.
+    /// The pre-filter of top-k selection: once the heap is full, few values pass.
+    size_t (*indices_above)(const float *values, size_t n, float threshold, uint32_t *out);
 } loupe_kernels;
 
 /// The best level this CPU and OS support.
