@@ -29,9 +29,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("peers")
     ap.add_argument("loupe")
-    ap.add_argument("--peer-bandwidth", type=float, help="GB/s measured by ann_peers.py")
+    ap.add_argument("--peer-bandwidth", action="append", default=[],
+                    help="DATASET=GBPS, the read bandwidth ann_peers.py measured before that dataset")
     args = ap.parse_args()
     peers, loupe = read(args.peers), read(args.loupe)
+    peer_bandwidth = {k: float(v) for k, v in (item.split("=", 1) for item in args.peer_bandwidth)}
     out = []
     for dataset in dict.fromkeys(row["dataset"] for row in loupe):
         mine = [r for r in loupe if r["dataset"] == dataset]
@@ -68,7 +70,7 @@ def main():
         flat = next((r for r in mine if r["index"] == "flat"), None)
         if flat:
             out.append("")
-            bandwidths = [b for b in (flat.get("read_gbps"), args.peer_bandwidth) if b]
+            bandwidths = [b for b in (flat.get("read_gbps"), peer_bandwidth.get(dataset)) if b]
             if bandwidths and "p50_us" in flat:
                 bandwidth = max(bandwidths)
                 bytes_ = flat["bound_us"] * flat["read_gbps"] * 1e3 if flat.get("bound_us") else None

@@ -26,6 +26,7 @@ python="$work/venv/bin/python"
 cd "$work"
 run="$work/run-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$run"
+bandwidths=()
 for dataset in ${datasets//,/ }; do
   folder="bench-data/$dataset"
   [[ -d "$folder" ]] || folder=$(ls -d bench-data/"${dataset}"_n* 2>/dev/null | head -1 || true)
@@ -37,10 +38,11 @@ for dataset in ${datasets//,/ }; do
   fi
   echo "== $dataset: peers (hnswlib, faiss) …" >&2
   "$python" "$shared/bench/ann_peers.py" --datasets "$dataset" --libs flat,hnswlib,faiss_hnsw \
-    --efs "$efs" --repeats "$repeats" --no-save-data >>"$run/peers.jsonl" 2>>"$run/peers.log"
+    --efs "$efs" --repeats "$repeats" --no-save-data >>"$run/peers.jsonl" 2>"$run/peers-$dataset.log"
+  bandwidth=$(grep -o 'memory read bandwidth: 1 thread [0-9.]* GB/s' "$run/peers-$dataset.log" | awk '{print $6}' | tail -1)
+  [[ -n "$bandwidth" ]] && bandwidths+=(--peer-bandwidth "$(basename "$folder")=$bandwidth")
   echo "== $dataset: loupe …" >&2
   "$loupe" bench ann --data "$folder" --efs "$efs" --repeats "$repeats" >>"$run/loupe.jsonl" 2>>"$run/loupe.log"
 done
-bandwidth=$(grep -o 'memory read bandwidth: 1 thread [0-9.]* GB/s' "$run/peers.log" | awk '{print $6}' | sort -n | tail -1)
-python3 "$root/scripts/ann_ratios.py" "$run/peers.jsonl" "$run/loupe.jsonl" ${bandwidth:+--peer-bandwidth "$bandwidth"} | tee "$run/table.md"
+python3 "$root/scripts/ann_ratios.py" "$run/peers.jsonl" "$run/loupe.jsonl" "${bandwidths[@]}" | tee "$run/table.md"
 echo "raw results: $run" >&2

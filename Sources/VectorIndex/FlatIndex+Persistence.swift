@@ -9,6 +9,10 @@ extension FlatIndex {
             var meta = IndexFile.Encoder()
             IndexHeader(dimensions: dimensions, metric: metric, count: slotIDs.count).encode(into: &meta)
             try writer.section("META", meta.bytes)
+            var options = IndexFile.Encoder()
+            options.append(UInt8(encoding.map { VectorEncoding.allCases.firstIndex(of: $0)! + 1 } ?? 0))
+            options.append(UInt32(rescoreFactor))
+            try writer.section("OPTS", options.bytes)
             try writer.section("VECS", UnsafeRawBufferPointer(start: rows.base, count: slotIDs.count * dimensions * 4))
             try slotIDs.withUnsafeBytes { try writer.section("IDS_", $0) }
             try writer.finish()
@@ -23,7 +27,14 @@ extension FlatIndex {
         try reader.expect(kind: fileKind)
         var decoder = IndexFile.Decoder(try reader.section("META"), section: "META")
         let header = try IndexHeader.decode(from: &decoder, path: path)
-        let index = try FlatIndex(dimensions: header.dimensions, metric: header.metric)
+        var options = IndexFile.Decoder(try reader.section("OPTS"), section: "OPTS")
+        let encodingCode = Int(try options.read(UInt8.self))
+        let rescoreFactor = Int(try options.read(UInt32.self))
+        guard encodingCode <= VectorEncoding.allCases.count, rescoreFactor > 0 else {
+            throw VectorIndexError(.corruptFile, "'\(path)' has unknown options (encoding \(encodingCode), rescore factor \(rescoreFactor))")
+        }
+        let encoding = encodingCode == 0 ? nil : VectorEncoding.allCases[encodingCode - 1]
+        let index = try FlatIndex(dimensions: header.dimensions, metric: header.metric, encoding: encoding, rescoreFactor: rescoreFactor)
         index.rows.reserve(rows: header.count, keeping: 0)
         try reader.section("VECS", into: UnsafeMutableRawBufferPointer(start: index.rows.base, count: header.count * header.dimensions * 4))
         var ids = [UInt32](repeating: 0, count: header.count)
@@ -38,6 +49,11 @@ extension FlatIndex {
         }
         index.squaredNorms = (0..<ids.count).map { slot in
             index.kernels.dot(index.rows.row(slot), index.rows.row(slot), count: header.dimensions)
+        }
+        if var codes = index.coded {
+            codes.reserve(rows: ids.count, keeping: 0)
+            codes.retrain(from: index.rows.base, count: ids.count, kernels: index.kernels)
+            index.coded = codes
         }
         return index
     }

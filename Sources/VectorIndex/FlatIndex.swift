@@ -1,10 +1,14 @@
 import VectorMath
 
-/// Exact nearest-neighbour search: every query is scored against every stored vector.
+/// Brute-force nearest-neighbour search: every query is scored against every stored vector.
 ///
 /// One query streams the vectors through the SIMD kernels at memory bandwidth; a batch of queries
 /// goes through BLAS sgemm in blocks. Deletes move the last row into the hole, so storage stays
 /// dense and no space is wasted. Thread-safe: searches share a read lock, writes take it alone.
+///
+/// With an `encoding` (fp16 or int8), vectors are also kept as compact codes: an unfiltered
+/// single query first scans the codes (2× or 4× fewer bytes), keeps `k · rescoreFactor`
+/// candidates, and rescores them exactly against the float vectors.
 public final class FlatIndex: VectorIndex, @unchecked Sendable {
     // @unchecked: every mutable property below is read under `lock`'s read side and written under
     // its write side; `dimensions`, `metric` and `kernels` never change.
@@ -20,6 +24,12 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
     var slotOfID: [UInt32: Int] = [:]
     /// ‖row‖² per slot, kept for L2 batch scoring through BLAS.
     var squaredNorms: [Float] = []
+    /// Compact codes for a first pass, if an encoding was chosen.
+    var coded: CodedRows?
+    /// Candidates per result kept from the coded first pass for exact rescoring.
+    public let rescoreFactor: Int
+    /// The compact encoding of the first pass, if any.
+    public var encoding: VectorEncoding? { coded?.encoding }
 
     /// Rows scored per kernel call in a single-query scan (fits in L1 with its scores).
     static let scanBlock = 1024
@@ -28,18 +38,30 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
     static let batchRowBlock = 1024
 
     /// An empty index.
-    /// - Throws: `invalidArgument` if `dimensions` is not positive.
-    public init(dimensions: Int, metric: Metric, kernels: VectorKernels = .active) throws {
+    /// - Parameters:
+    ///   - encoding: keep fp16 or int8 codes too, for a faster approximate first pass.
+    ///   - rescoreFactor: with an encoding, rescore `k · rescoreFactor` candidates exactly.
+    /// - Throws: `invalidArgument` if `dimensions` or `rescoreFactor` is not positive.
+    public init(dimensions: Int, metric: Metric, encoding: VectorEncoding? = nil, rescoreFactor: Int = 8,
+                kernels: VectorKernels = .active) throws {
         guard dimensions > 0 else {
             throw VectorIndexError(.invalidArgument, "dimensions must be positive (got \(dimensions))")
+        }
+        guard rescoreFactor > 0 else {
+            throw VectorIndexError(.invalidArgument, "rescoreFactor must be positive (got \(rescoreFactor))")
         }
         self.dimensions = dimensions
         self.metric = metric
         self.kernels = kernels
+        self.rescoreFactor = rescoreFactor
         rows = RowBuffer(width: dimensions, capacity: 1024)
+        coded = encoding.map { CodedRows(encoding: $0, dimensions: dimensions, capacity: 1024) }
     }
 
-    deinit { rows.deallocate() }
+    deinit {
+        rows.deallocate()
+        coded?.deallocate()
+    }
 
     public var count: Int { lock.withReadLock { slotIDs.count } }
 
@@ -74,7 +96,21 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
                 }
                 squaredNorms[slot] = kernels.dot(destination, destination, count: dimensions)
             }
+            updateCodes(slots: ids.map { slotOfID[$0]! })
         }
+    }
+
+    /// Encodes the given slots; a vector outside the int8 ranges learnt so far makes the
+    /// quantiser learn them again from every stored vector.
+    private func updateCodes(slots: [Int]) {
+        guard var codes = coded else { return }
+        codes.reserve(rows: slotIDs.count, keeping: codes.count)
+        if slots.allSatisfy({ codes.covers(rows.row($0)) }) {
+            for slot in slots.sorted() { codes.encode(row: slot, from: rows.row(slot), kernels: kernels) }
+        } else {
+            codes.retrain(from: rows.base, count: slotIDs.count, kernels: kernels)
+        }
+        coded = codes
     }
 
     /// - Complexity: O(d) per removed id.
@@ -91,6 +127,7 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
                     squaredNorms[slot] = squaredNorms[last]
                     slotOfID[slotIDs[slot]] = slot
                 }
+                coded?.moveRow(last, to: slot)
                 slotIDs.removeLast()
                 squaredNorms.removeLast()
                 removed += 1
@@ -104,8 +141,48 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
         try IndexInputs.validate(k: k)
         let prepared = try IndexInputs.prepareQuery(query, dimensions: dimensions, metric: metric)
         return prepared.withUnsafeBufferPointer { q in
-            lock.withReadLock { scan(q.baseAddress!, k: k, options: options) }
+            lock.withReadLock {
+                if let coded, options.filter == nil, slotIDs.count > k * rescoreFactor {
+                    return scanCodesThenRescore(q.baseAddress!, coded: coded, k: k, options: options)
+                }
+                return scan(q.baseAddress!, k: k, options: options)
+            }
         }
+    }
+
+    /// The coded first pass: scores every code approximately, keeps `k · rescoreFactor`
+    /// candidates, and rescores them against the float vectors.
+    private func scanCodesThenRescore(_ query: UnsafePointer<Float>, coded: CodedRows, k: Int, options: SearchOptions) -> SearchResult {
+        let prepared = coded.prepare(query, kernels: kernels)
+        var candidates = MaxHeap(capacity: k * rescoreFactor)
+        var heap = MaxHeap(capacity: k)
+        defer {
+            candidates.deallocate()
+            heap.deallocate()
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.scanBlock) { scores in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(MaxHeap.offerChunk, k * rescoreFactor)) { passed in
+                let scores = scores.baseAddress!, passed = passed.baseAddress!
+                var start = 0
+                while start < slotIDs.count {
+                    let length = min(Self.scanBlock, slotIDs.count - start)
+                    coded.approximateValues(prepared, metric: metric, start: start, count: length, into: scores, kernels: kernels)
+                    candidates.offer(kernelValues: scores, count: length, metric: metric, kernels: kernels,
+                                     scratch: passed) { UInt32(start + $0) }
+                    start += length
+                }
+                let slots = candidates.drainAscending().map(\.id)
+                slots.withUnsafeBufferPointer { slots in
+                    kernels.scoreRows(metric, query: query, base: rows.base, dimensions: dimensions, stride: dimensions,
+                                      ids: slots.baseAddress!, count: slots.count, into: scores)
+                    heap.offer(kernelValues: scores, count: slots.count, metric: metric, kernels: kernels,
+                               scratch: passed) { slots[$0] }
+                }
+            }
+        }
+        var result = result(from: &heap, scored: slotIDs.count + k * rescoreFactor, minimumScore: options.minimumScore)
+        result.isExact = false
+        return result
     }
 
     /// Scores every stored row (or every row the filter allows) against one prepared query.

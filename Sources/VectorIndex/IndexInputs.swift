@@ -26,11 +26,7 @@ enum IndexInputs {
         if let index = Vectors.firstNonFinite(in: query) {
             throw VectorIndexError(.invalidVector, "query: \(Vectors.Problem.nonFinite(index: index))")
         }
-        var prepared = Array(query)
-        if metric.normalizesVectors {
-            prepared.withUnsafeMutableBufferPointer { _ = Vectors.normalize($0) }
-        }
-        return prepared
+        return metric.normalizesVectors ? Vectors.normalized(Array(query)) : Array(query)
     }
 
     /// Checks `k` and splits a row-major batch into its query count.

@@ -60,6 +60,13 @@ public enum Vectors {
         return length
     }
 
+    /// A unit-length copy of `vector` (a zero vector stays zero).
+    public static func normalized(_ vector: [Float]) -> [Float] {
+        var copy = vector
+        copy.withUnsafeMutableBufferPointer { _ = normalize($0) }
+        return copy
+    }
+
     /// Normalises each of `rows` rows of `dimensions` floats in place.
     public static func normalizeRows(_ base: UnsafeMutablePointer<Float>, rows: Int, dimensions: Int) {
         for row in 0..<rows {

@@ -118,3 +118,53 @@ import VectorMath
         #expect(try index.search(batch: [1, 2, 3, 4, 5, 6, 7, 8], k: 5).allSatisfy { $0.neighbors.isEmpty })
     }
 }
+
+/// Fp16 and int8 codes speed up the first pass; exact rescoring keeps the answers right.
+@Suite struct EncodedFlatIndexTests {
+    static let dimensions = 32
+
+    @Test(arguments: VectorEncoding.allCases, Metric.allCases)
+    func rescoredResultsMatchExactSearch(encoding: VectorEncoding, metric: Metric) throws {
+        let data = TestData.clustered(count: 3000, dimensions: Self.dimensions, clusters: 20, seed: 3)
+        let ids = (0..<UInt32(3000)).map { $0 + 10 }
+        let exact = try FlatIndex(dimensions: Self.dimensions, metric: metric)
+        let encoded = try FlatIndex(dimensions: Self.dimensions, metric: metric, encoding: encoding, rescoreFactor: 8)
+        try exact.add(data, ids: ids)
+        // In two batches: the second may widen the int8 ranges and force a re-encode.
+        try encoded.add(Array(data.prefix(1000 * Self.dimensions)), ids: Array(ids.prefix(1000)))
+        try encoded.add(Array(data.suffix(2000 * Self.dimensions)), ids: Array(ids.suffix(2000)))
+        #expect(encoded.encoding == encoding)
+        let queries = TestData.clustered(count: 30, dimensions: Self.dimensions, clusters: 20, seed: 4)
+        var recall = 0.0
+        for q in 0..<30 {
+            let query = TestData.row(queries, q, dimensions: Self.dimensions)
+            let truth = try exact.search(query, k: 10)
+            let found = try encoded.search(query, k: 10)
+            #expect(!found.isExact)
+            recall += Reference.recall(found: found.ids, exact: truth.ids)
+            // Whatever is returned carries its exact score.
+            for hit in found.neighbors {
+                let stored = exact.vector(for: hit.id)!
+                let score = metric == .l2 ? -Reference.squaredL2(query[...], stored[...]).squareRoot() : Reference.dot(
+                    metric == .cosine ? Vectors.normalized(query)[...] : query[...], stored[...])
+                #expect(approximatelyEqual(Double(hit.score), score, absolute: 1e-4))
+            }
+        }
+        #expect(recall / 30 >= 0.99, "recall \(recall / 30) with \(encoding) codes, \(metric)")
+    }
+
+    @Test func deletesAndPersistenceKeepTheCodes() throws {
+        let folder = try TemporaryFolder()
+        let data = TestData.uniform(count: 500, dimensions: Self.dimensions, seed: 8)
+        let index = try FlatIndex(dimensions: Self.dimensions, metric: .innerProduct, encoding: .int8, rescoreFactor: 4)
+        try index.add(data, ids: Array(0..<500))
+        index.remove(Array(0..<250))
+        let query = TestData.row(data, 400, dimensions: Self.dimensions)
+        let before = try index.search(query, k: 5)
+        #expect(before.ids.allSatisfy { $0 >= 250 })
+        try index.save(to: folder.file("int8"))
+        let loaded = try FlatIndex.load(from: folder.file("int8"))
+        #expect(loaded.encoding == .int8 && loaded.rescoreFactor == 4 && loaded.count == 250)
+        #expect(try loaded.search(query, k: 5).ids == before.ids)
+    }
+}

@@ -59,7 +59,7 @@ import VectorMath
 
         func expectCorrupt(_ bytes: Data, _ label: String, code: VectorIndexError.Code = .corruptFile) {
             let bad = folder.file("bad-\(label)")
-            FileManager.default.createFile(atPath: bad, contents: bytes)
+            _ = FileManager.default.createFile(atPath: bad, contents: bytes)
             do {
                 _ = try HNSWIndex.load(from: bad)
                 Issue.record("\(label): loaded a damaged file")

@@ -17,8 +17,8 @@ struct ANNBenchCommand: ParsableCommand {
     @Option(help: "Folder with base.fvecs, query.fvecs and groundtruth.ivecs.")
     var data: String
 
-    @Option(help: "Comma list of indexes to run: flat, hnsw.")
-    var indexes = "flat,hnsw"
+    @Option(help: "Comma list of indexes to run: flat, flat-int8, flat-float16, hnsw.")
+    var indexes = "flat,flat-int8,hnsw"
 
     @Option(name: .customLong("M"), help: "HNSW neighbours per node (upper layers).")
     var m = 16
@@ -62,11 +62,14 @@ struct ANNBenchCommand: ParsableCommand {
                 let bandwidth = noBandwidth ? nil : ANNBenchmark.readBandwidth()
                 if let bandwidth { log(String(format: "memory read bandwidth (1 thread): %.1f GB/s", bandwidth / 1e9)) }
                 try runner.runFlat(singleQueryCount: nqFlatSingle, bandwidth: bandwidth).forEach { print($0.text) }
+            case "flat-int8", "flat-float16":
+                let encoding = VectorEncoding(rawValue: String(index.dropFirst("flat-".count)))
+                try runner.runFlat(singleQueryCount: nqFlatSingle, bandwidth: nil, encoding: encoding).forEach { print($0.text) }
             case "hnsw":
                 let efValues = efs.split(separator: ",").compactMap { Int($0) }
                 try runner.runHNSW(m: m, efConstruction: efc, efSearchValues: efValues).forEach { print($0.text) }
             default:
-                throw ValidationError("unknown index '\(index)' (known: flat, hnsw)")
+                throw ValidationError("unknown index '\(index)' (known: flat, flat-int8, flat-float16, hnsw)")
             }
         }
     }

@@ -97,17 +97,18 @@ struct ANNBenchmark {
         }
     }
 
-    func runFlat(singleQueryCount: Int, bandwidth: Double?) throws -> [JSONLine] {
-        let index = try FlatIndex(dimensions: dataset.dimensions, metric: .innerProduct)
+    func runFlat(singleQueryCount: Int, bandwidth: Double?, encoding: VectorEncoding? = nil) throws -> [JSONLine] {
+        let index = try FlatIndex(dimensions: dataset.dimensions, metric: .innerProduct, encoding: encoding)
+        let name = encoding.map { "flat-\($0.rawValue)" } ?? "flat"
         let build = try addAll(to: index)
         let singleCount = min(singleQueryCount, dataset.queryCount)
         let single = try singleQueryPasses(index, queryCount: singleCount, options: .default)
         let batch = try batchPasses(index, options: .default)
-        let file = try saveAndLoad(index, name: "flat", load: FlatIndex.load(from:))
+        let file = try saveAndLoad(index, name: name, load: FlatIndex.load(from:))
         var line = JSONLine()
         line.add("dataset", dataset.name)
-        line.add("index", "flat")
-        line.add("setting", "exact inner product")
+        line.add("index", name)
+        line.add("setting", encoding.map { "\($0.rawValue) codes, rescore \(index.rescoreFactor)·k exactly" } ?? "exact inner product")
         line.add("build_s", build)
         line.add("qps_1q", single.qps, digits: 1)
         line.add("qps_batch", batch.qps, digits: 1)
@@ -126,7 +127,7 @@ struct ANNBenchmark {
             line.add("min_us", bestLatency * 1e6, digits: 1)
             line.add("p50_over_bound", BenchClock.quantile(single.latencies, 0.5) / boundSeconds, digits: 3)
         }
-        log("flat: single \(Int(single.qps)) QPS, batch \(Int(batch.qps)) QPS")
+        log("\(name): single \(Int(single.qps)) QPS, recall@10 \(dataset.recallAt10(single.ids)), batch \(Int(batch.qps)) QPS")
         return [line]
     }
 
