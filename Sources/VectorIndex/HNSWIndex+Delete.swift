@@ -117,14 +117,7 @@ extension HNSWIndex {
     /// Live nodes near `node` on `level`, found by a locked layer search from the entry point.
     private func searchCandidates(for node: UInt32, level: Int, scratch: SearchScratch) -> [UInt32] {
         let query = UnsafePointer(storage.vectors.row(Int(node)))
-        var entry = entryPoint
-        var entryKey = key(query, entry)
-        if maxLevel > level {
-            let descent = greedyDescent(query, entry: entry, entryKey: entryKey, fromLevel: maxLevel,
-                                        toLevel: level, scratch: scratch, lockNodes: true)
-            entry = descent.node
-            entryKey = descent.key
-        }
+        let (entry, entryKey) = descend(query, from: entryPoint, top: maxLevel, to: level, scratch: scratch, lockNodes: true)
         _ = searchLayer(query, entry: entry, entryKey: entryKey, level: level, ef: parameters.efConstruction,
                         scratch: scratch, admission: .live, lockNodes: true)
         let found = scratch.drainResultsAscending()

@@ -131,6 +131,18 @@ extension HNSWIndex {
         return (current, currentKey, scored)
     }
 
+    /// The closest node to `query` on `level`, found by greedy descent from `entry` on `top`.
+    func descend(
+        _ query: UnsafePointer<Float>, from entry: UInt32, top: Int, to level: Int,
+        scratch: SearchScratch, lockNodes: Bool
+    ) -> (node: UInt32, key: Float) {
+        let entryKey = key(query, entry)
+        guard top > level else { return (entry, entryKey) }
+        let descent = greedyDescent(query, entry: entry, entryKey: entryKey, fromLevel: top, toLevel: level,
+                                    scratch: scratch, lockNodes: lockNodes)
+        return (descent.node, descent.key)
+    }
+
     /// The neighbour-selection heuristic (Malkov & Yashunin, Algorithm 4, as in hnswlib): walks
     /// the candidates closest first and keeps one only if it is closer to the base node than to
     /// every neighbour kept so far, which keeps links spread in all directions.

@@ -23,14 +23,7 @@ extension HNSWIndex {
             }
         }
 
-        var current = entry
-        var currentKey = key(query, entry)
-        if top > level {
-            let descent = greedyDescent(query, entry: current, entryKey: currentKey, fromLevel: top,
-                                        toLevel: level, scratch: scratch, lockNodes: true)
-            current = descent.node
-            currentKey = descent.key
-        }
+        var (current, currentKey) = descend(query, from: entry, top: top, to: level, scratch: scratch, lockNodes: true)
         var layer = min(level, top)
         while layer >= 0 {
             _ = searchLayer(query, entry: current, entryKey: currentKey, level: layer,

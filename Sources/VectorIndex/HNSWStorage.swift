@@ -48,21 +48,17 @@ struct HNSWStorage {
     /// Makes room for `nodes` nodes.
     mutating func reserve(_ nodes: Int) {
         guard nodes > capacity else { return }
-        let target = max(nodes, capacity + capacity / 2)
-        vectors.reserve(rows: target, keeping: count)
-        links0.reserve(rows: target, keeping: count)
-        upperLinks.reserve(rows: target, keeping: count)
-        levels.reserve(rows: target, keeping: count)
-        ids.reserve(rows: target, keeping: count)
-        deleted.reserve(rows: target, keeping: count)
-        locks.reserve(rows: target, keeping: count)
-        capacity = target
+        resizeAll(to: max(nodes, capacity + capacity / 2))
     }
 
     /// Gives memory beyond `count` nodes (plus a little headroom) back to the allocator.
     mutating func shrinkToFit() {
         let target = max(count + count / 8, 16)
         guard capacity > target + target / 4 else { return }
+        resizeAll(to: target)
+    }
+
+    private mutating func resizeAll(to target: Int) {
         vectors.resize(rows: target, keeping: count)
         links0.resize(rows: target, keeping: count)
         upperLinks.resize(rows: target, keeping: count)

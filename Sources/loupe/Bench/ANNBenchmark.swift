@@ -88,6 +88,29 @@ struct ANNBenchmark {
         return (Double(bytes) / 1e6, seconds)
     }
 
+    /// The fields every result line shares, in the peers' order.
+    private func resultLine(
+        index: String, setting: String, build: Double,
+        single: (qps: Double, latencies: [Double], ids: [[UInt32]]), batch: (qps: Double, ids: [[UInt32]]),
+        file: (megabytes: Double, loadSeconds: Double)
+    ) -> JSONLine {
+        var line = JSONLine()
+        line.add("dataset", dataset.name)
+        line.add("index", index)
+        line.add("setting", setting)
+        line.add("build_s", build)
+        line.add("qps_1q", single.qps, digits: 1)
+        line.add("qps_batch", batch.qps, digits: 1)
+        line.add("recall_at_10", dataset.recallAt10(single.ids), digits: 4)
+        line.add("mem_mb", file.megabytes, digits: 3)
+        line.add("load_s", file.loadSeconds)
+        line.add("build_threads", buildThreads)
+        line.add("p50_us", BenchClock.quantile(single.latencies, 0.5) * 1e6, digits: 1)
+        line.add("p99_us", BenchClock.quantile(single.latencies, 0.99) * 1e6, digits: 1)
+        line.add("recall_batch_at_10", dataset.recallAt10(batch.ids), digits: 4)
+        return line
+    }
+
     private func addAll(to index: some VectorIndex) throws -> Double {
         let ids = (0..<UInt32(dataset.baseCount)).map { $0 }
         return try dataset.base.withUnsafeBufferPointer { base in
@@ -105,19 +128,8 @@ struct ANNBenchmark {
         let single = try singleQueryPasses(index, queryCount: singleCount, options: .default)
         let batch = try batchPasses(index, options: .default)
         let file = try saveAndLoad(index, name: name, load: FlatIndex.load(from:))
-        var line = JSONLine()
-        line.add("dataset", dataset.name)
-        line.add("index", name)
-        line.add("setting", encoding.map { "\($0.rawValue) codes, rescore \(index.rescoreFactor)·k exactly" } ?? "exact inner product")
-        line.add("build_s", build)
-        line.add("qps_1q", single.qps, digits: 1)
-        line.add("qps_batch", batch.qps, digits: 1)
-        line.add("recall_at_10", dataset.recallAt10(single.ids), digits: 4)
-        line.add("mem_mb", file.megabytes, digits: 3)
-        line.add("load_s", file.loadSeconds)
-        line.add("p50_us", BenchClock.quantile(single.latencies, 0.5) * 1e6, digits: 1)
-        line.add("p99_us", BenchClock.quantile(single.latencies, 0.99) * 1e6, digits: 1)
-        line.add("recall_batch_at_10", dataset.recallAt10(batch.ids), digits: 4)
+        let setting = encoding.map { "\($0.rawValue) codes, rescore \(index.rescoreFactor)·k exactly" } ?? "exact inner product"
+        var line = resultLine(index: name, setting: setting, build: build, single: single, batch: batch, file: file)
         if let bandwidth {
             let bytes = Double(dataset.baseCount * dataset.dimensions * 4)
             let boundSeconds = bytes / bandwidth
@@ -143,19 +155,8 @@ struct ANNBenchmark {
             let options = SearchOptions(efSearch: ef)
             let single = try singleQueryPasses(index, queryCount: dataset.queryCount, options: options)
             let batch = try batchPasses(index, options: options)
-            var line = JSONLine()
-            line.add("dataset", dataset.name)
-            line.add("index", "hnsw")
-            line.add("setting", "M=\(m) efC=\(efConstruction) ef=\(ef)")
-            line.add("build_s", build)
-            line.add("qps_1q", single.qps, digits: 1)
-            line.add("qps_batch", batch.qps, digits: 1)
-            line.add("recall_at_10", dataset.recallAt10(single.ids), digits: 4)
-            line.add("mem_mb", file.megabytes, digits: 3)
-            line.add("load_s", file.loadSeconds)
-            line.add("build_threads", buildThreads)
-            line.add("p50_us", BenchClock.quantile(single.latencies, 0.5) * 1e6, digits: 1)
-            line.add("p99_us", BenchClock.quantile(single.latencies, 0.99) * 1e6, digits: 1)
+            var line = resultLine(index: "hnsw", setting: "M=\(m) efC=\(efConstruction) ef=\(ef)", build: build,
+                                  single: single, batch: batch, file: file)
             line.add("resident_mb", Double(index.memoryBytes) / 1e6, digits: 3)
             log("hnsw ef=\(ef): \(Int(single.qps)) QPS, recall@10 \(String(format: "%.4f", dataset.recallAt10(single.ids)))")
             lines.append(line)
