@@ -40,6 +40,7 @@ extension HNSWIndex {
         let storage = self.storage
         let visited = scratch.visited, epoch = scratch.epoch
         let neighborIDs = scratch.neighborIDs, scores = scratch.neighborScores
+        let vectors = UnsafePointer(storage.vectors.base), dimensions = self.dimensions
         let isL2 = metric == .l2
         let admitsAll = admission.filter == nil && !admission.skipDeleted
         var candidates = scratch.candidates
@@ -71,6 +72,8 @@ extension HNSWIndex {
                     visited[Int(neighbor)] = epoch
                     neighborIDs[fresh] = neighbor
                     fresh += 1
+                    // Start every fresh neighbour's first cache line now: their misses overlap.
+                    loupe_prefetch(vectors + Int(neighbor) * dimensions)
                 }
                 i += 1
             }
