@@ -33,7 +33,7 @@ extension RTree {
                 problems.append("ranges cover \(expectedChild) nodes and \(expectedItem) items of \(nodes.count) and \(packedCount)")
             }
             if slotOfID.count != liveCount { problems.append("\(slotOfID.count) ids mapped for \(liveCount) live items") }
-            for (id, slot) in slotOfID {
+            slotOfID.forEach { id, slot in
                 let slot = Int(slot)
                 if slot >= packedCount + bufferCount || itemIDs.base[slot] != id || (slot < packedCount && isDeleted(slot)) {
                     problems.append("id \(id) maps to slot \(slot), which does not hold it")

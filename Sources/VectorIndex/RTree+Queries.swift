@@ -1,21 +1,3 @@
-/// How a node's box relates to a query's region.
-enum RegionRelation {
-    /// Nothing in the box can match.
-    case outside
-    /// Everything in the box matches.
-    case inside
-    /// Some of it may match: look closer.
-    case partial
-}
-
-/// A query region: how it relates to a node's box (conservatively) and whether an item matches.
-/// `relation` may answer `.partial` when unsure, but `.outside` and `.inside` must be true for
-/// every item box inside the node box, so pruning never changes an answer.
-protocol RegionTest {
-    func relation(to node: Box2D) -> RegionRelation
-    func matches(_ item: Box2D) -> Bool
-}
-
 /// Which items a rectangle query returns.
 public enum BoxPredicate: Sendable {
     /// Items whose box meets the query box (edges and corners count).
@@ -46,8 +28,12 @@ extension RTree {
             throw VectorIndexError(.invalidArgument, "query box: \(problem)")
         }
         switch predicate {
-        case .intersects: collect(BoxIntersection(query: box), into: &result)
-        case .contains: collect(BoxContainment(query: box), into: &result)
+        case .intersects:
+            var region = BoxIntersection(query: box)
+            collect(&region, into: &result)
+        case .contains:
+            var region = BoxContainment(query: box)
+            collect(&region, into: &result)
         }
     }
 
@@ -71,14 +57,16 @@ extension RTree {
         guard x.isFinite, y.isFinite else {
             throw VectorIndexError(.invalidArgument, "the centre (\(x), \(y)) has a NaN or infinite coordinate")
         }
-        collect(Disk(x: Double(x), y: Double(y), radius: Double(radius)), into: &result)
+        var region = Disk(x: Double(x), y: Double(y), radius: Double(radius))
+        collect(&region, into: &result)
     }
 
     // MARK: Polygon lasso
 
     /// The ids of the items inside `polygon` (even-odd rule, outline included; a box is returned
     /// when it meets the polygon), in no particular order.
-    /// - Complexity: O((log n + m + b) · e) for m results, b items near the outline and e edges.
+    /// - Complexity: O(log n + m) node and item tests for m results on well-spread data, each
+    ///   over the edges that cross the node (all e edges at the root).
     public func search(in polygon: Polygon2D) -> [UInt32] {
         var result: [UInt32] = []
         search(in: polygon, into: &result)
@@ -87,30 +75,36 @@ extension RTree {
 
     /// Appends to `result` the ids of the items inside `polygon`.
     public func search(in polygon: Polygon2D, into result: inout [UInt32]) {
-        collect(PolygonRegion(polygon: polygon), into: &result)
+        polygon.edges.withUnsafeBufferPointer { edges in
+            var region = PolygonRegion(bounds: polygon.bounds, edges: edges)
+            defer { region.deallocate() }
+            collect(&region, into: &result)
+        }
     }
 
     // MARK: The traversal
 
     /// Appends the ids of every live item that `region` matches: the buffer by a scan, the tree
     /// depth-first, taking whole runs of items from nodes wholly inside the region.
-    func collect<Region: RegionTest>(_ region: Region, into result: inout [UInt32]) {
+    func collect<Region: RegionTest>(_ region: inout Region, into result: inout [UInt32]) {
         lock.withReadLock {
             let ids = itemIDs.base
             for slot in packedCount..<(packedCount + bufferCount) where region.matches(items[slot]) {
                 result.append(ids[slot])
             }
             guard nodes.count > 0 else { return }
+            region.prepare(height: nodes.height)
             let hasDeleted = deletedCount > 0
             let nodes = self.nodes
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: nodes.height * nodeCapacity + 1) { stack in
+            // Entries are (level << 32 | node).
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: nodes.height * nodeCapacity + 1) { stack in
                 let stack = stack.baseAddress!
                 stack[0] = 0
                 var depth = 1
                 while depth > 0 {
                     depth -= 1
-                    let node = Int(stack[depth])
-                    switch region.relation(to: nodes.boxes[node]) {
+                    let node = Int(truncatingIfNeeded: stack[depth] & 0xFFFF_FFFF), level = Int(stack[depth] >> 32)
+                    switch region.relation(to: nodes.boxes[node], level: level) {
                     case .outside:
                         continue
                     case .inside:
@@ -123,12 +117,12 @@ extension RTree {
                     case .partial:
                         let first = Int(nodes.firstChild.base[node]), end = first + Int(nodes.childCount.base[node])
                         if nodes.isLeaf(node) {
-                            for slot in first..<end where region.matches(items[slot]) && !(hasDeleted && isDeleted(slot)) {
+                            for slot in first..<end where region.matches(items[slot], inLeafAt: level) && !(hasDeleted && isDeleted(slot)) {
                                 result.append(ids[slot])
                             }
                         } else {
                             for child in first..<end {
-                                stack[depth] = UInt32(child)
+                                stack[depth] = UInt64(level + 1) << 32 | UInt64(child)
                                 depth += 1
                             }
                         }
@@ -139,47 +133,3 @@ extension RTree {
     }
 }
 
-/// Items that meet a query box.
-struct BoxIntersection: RegionTest {
-    let query: Box2D
-    @inline(__always) func relation(to node: Box2D) -> RegionRelation {
-        if !query.intersects(node) { return .outside }
-        return query.contains(node) ? .inside : .partial
-    }
-    @inline(__always) func matches(_ item: Box2D) -> Bool { query.intersects(item) }
-}
-
-/// Items inside a query box.
-struct BoxContainment: RegionTest {
-    let query: Box2D
-    @inline(__always) func relation(to node: Box2D) -> RegionRelation {
-        if !query.intersects(node) { return .outside }
-        return query.contains(node) ? .inside : .partial
-    }
-    @inline(__always) func matches(_ item: Box2D) -> Bool { query.contains(item) }
-}
-
-/// Items whose nearest point lies within a radius of a centre.
-struct Disk: RegionTest {
-    let x: Double, y: Double, radius: Double
-    @inline(__always) func relation(to node: Box2D) -> RegionRelation {
-        if !node.isWithin(radius, ofX: x, y: y) { return .outside }
-        // The farthest point of the node box within the radius: all of it is.
-        let dx = max(x - Double(node.minX), Double(node.maxX) - x)
-        let dy = max(y - Double(node.minY), Double(node.maxY) - y)
-        return dx * dx + dy * dy <= radius * radius ? .inside : .partial
-    }
-    @inline(__always) func matches(_ item: Box2D) -> Bool { item.isWithin(radius, ofX: x, y: y) }
-}
-
-/// Items that meet a polygon. A node box that no edge touches lies wholly inside or wholly
-/// outside, which one corner decides.
-struct PolygonRegion: RegionTest {
-    let polygon: Polygon2D
-    @inline(__always) func relation(to node: Box2D) -> RegionRelation {
-        guard polygon.bounds.intersects(node) else { return .outside }
-        for i in 0..<polygon.edgeCount where polygon.edge(i, touches: node) { return .partial }
-        return polygon.contains(x: node.minX, y: node.minY) ? .inside : .outside
-    }
-    @inline(__always) func matches(_ item: Box2D) -> Bool { polygon.intersects(item) }
-}

@@ -51,7 +51,7 @@ public final class RTree: VectorIndex, @unchecked Sendable {
     var deletedBits: RowBuffer<UInt64>
     var deletedCount = 0
     /// Id → slot of every live item.
-    var slotOfID: [UInt32: UInt32] = [:]
+    var slotOfID = IDSlotTable()
     var nodes: RTreeNodes
 
     /// An empty tree.
@@ -73,6 +73,7 @@ public final class RTree: VectorIndex, @unchecked Sendable {
         itemIDs.deallocate()
         deletedBits.deallocate()
         nodes.deallocate()
+        slotOfID.deallocate()
     }
 
     /// The number of live items.
@@ -140,6 +141,7 @@ public final class RTree: VectorIndex, @unchecked Sendable {
         let needed = packedCount + bufferCount + count
         items.reserve(needed, keeping: packedCount + bufferCount)
         itemIDs.reserve(rows: needed, keeping: packedCount + bufferCount)
+        slotOfID.reserve(liveCount + count)
         for row in 0..<count {
             let id = ids[row]
             if let slot = slotOfID[id] { release(slot: Int(slot)) }
@@ -147,7 +149,7 @@ public final class RTree: VectorIndex, @unchecked Sendable {
             items[slot] = box(row)
             itemIDs.base[slot] = id
             bufferCount += 1
-            slotOfID[id] = UInt32(slot)
+            slotOfID.set(id, UInt32(slot))
         }
         packIfNeeded()
     }
@@ -161,7 +163,7 @@ public final class RTree: VectorIndex, @unchecked Sendable {
         lock.withWriteLock {
             var removed = 0
             for id in ids {
-                guard let slot = slotOfID.removeValue(forKey: id) else { continue }
+                guard let slot = slotOfID.remove(id) else { continue }
                 release(slot: Int(slot))
                 removed += 1
             }
@@ -189,7 +191,7 @@ public final class RTree: VectorIndex, @unchecked Sendable {
         if slot != last {
             items[slot] = items[last]
             itemIDs.base[slot] = itemIDs.base[last]
-            slotOfID[itemIDs.base[slot]] = UInt32(slot)
+            slotOfID.set(itemIDs.base[slot], UInt32(slot))
         }
         bufferCount -= 1
     }
@@ -203,29 +205,35 @@ public final class RTree: VectorIndex, @unchecked Sendable {
 
     /// Packs every live item into a new tree by STR. Runs under the write lock.
     func repack() {
-        let count = liveCount
-        let gathered = BoxColumns(capacity: count)
-        let gatheredIDs = RowBuffer<UInt32>(width: 1, capacity: count)
-        defer {
-            gathered.deallocate()
-            gatheredIDs.deallocate()
+        let count = liveCount, stored = packedCount + bufferCount, compacting = deletedCount > 0
+        // The live items' old slots, in order: all of them when nothing is deleted.
+        var liveSlots: [UInt32] = []
+        if compacting {
+            liveSlots.reserveCapacity(count)
+            for slot in 0..<stored where slot >= packedCount || !isDeleted(slot) { liveSlots.append(UInt32(slot)) }
         }
-        var next = 0
-        for slot in 0..<(packedCount + bufferCount) where slot >= packedCount || !isDeleted(slot) {
-            gathered[next] = items[slot]
-            gatheredIDs.base[next] = itemIDs.base[slot]
-            next += 1
+        let gathered: BoxColumns
+        if compacting {
+            gathered = BoxColumns(capacity: count)
+            for (index, slot) in liveSlots.enumerated() { gathered[index] = items[Int(slot)] }
+        } else {
+            gathered = items
         }
+        defer { if compacting { gathered.deallocate() } }
         let (order, packed) = Self.packSortTileRecursive(gathered, count: count, capacity: nodeCapacity)
         let headroom = count + max(Self.minimumBufferLimit, count / Self.bufferDivisor) + 1
         let newItems = BoxColumns(capacity: headroom)
         let newIDs = RowBuffer<UInt32>(width: 1, capacity: headroom)
-        for (slot, source) in order.enumerated() {
-            newItems[slot] = gathered[Int(source)]
-            let id = gatheredIDs.base[Int(source)]
-            newIDs.base[slot] = id
-            slotOfID[id] = UInt32(slot)
+        // Old slot → new slot, then one sequential pass over the id table.
+        let newSlotOfOld = UnsafeMutablePointer<UInt32>.allocate(capacity: max(stored, 1))
+        defer { newSlotOfOld.deallocate() }
+        for (slot, index) in order.enumerated() {
+            let old = compacting ? Int(liveSlots[Int(index)]) : Int(index)
+            newItems[slot] = items[old]
+            newIDs.base[slot] = itemIDs.base[old]
+            newSlotOfOld[old] = UInt32(slot)
         }
+        slotOfID.remapSlots { newSlotOfOld[Int($0)] }
         items.deallocate()
         itemIDs.deallocate()
         nodes.deallocate()
