@@ -4,16 +4,17 @@
   rtree_peers.py SET_DIR [SET_DIR ...] [--leaf-capacity N ...] [--repeats R]
 
 Peers, each queried one query at a time on one thread, like Loupe:
-- `rtree` (libspatialindex): bulk-loaded from numpy arrays. Rectangle = `intersection`; radius =
-  `intersection` of the circle's box, then the exact distance test in numpy; lasso = `intersection`
-  of the polygon's box, then shapely's vectorised `intersects_xy` on the candidates; kNN =
-  `nearest` (which returns ties beyond k).
+- `rtree` (libspatialindex): bulk-loaded from numpy arrays, queried through its numpy entry points
+  (`intersection_v`, `nearest_v` with one box each: ids come back as arrays, not Python objects).
+  Rectangle = `intersection_v`; radius = `intersection_v` of the circle's box, then the exact
+  distance test in numpy; lasso = `intersection_v` of the polygon's box, then shapely's vectorised
+  `intersects_xy` on the candidates; kNN = `nearest_v(strict=True)`.
 - `shapely` STRtree (GEOS, also Sort-Tile-Recursive, node capacity 10): rectangle = `query(box)`,
   radius = `query(point, predicate="dwithin")`, lasso = `query(polygon, predicate="intersects")`
   (GEOS prepares the polygon). GEOS has no k-nearest query, so kNN is left out.
 
 Prints one JSON line per peer and set, with the same keys as Loupe's lines; `*_hits` counts every
-id returned, so equal totals mean equal answers (kNN aside, where `rtree` returns ties).
+id returned, so equal totals mean equal answers.
 """
 import argparse
 import json
@@ -81,24 +82,30 @@ def run_rtree(meta, data, leaf_capacity):
         shapely.prepare(polygon)
     knn = data["knn"].astype(np.float64)
     q = len(rects)
+    # One query box each, as (1, 2) arrays of minima and maxima.
+    rect_mins, rect_maxs = rects[:, None, :2].copy(), rects[:, None, 2:].copy()
+    circle_mins = circles[:, None, :2] - circles[:, None, 2:]
+    circle_maxs = circles[:, None, :2] + circles[:, None, 2:]
+    polygon_bounds = np.array([p.bounds for p in polygons])
+    polygon_mins, polygon_maxs = polygon_bounds[:, None, :2].copy(), polygon_bounds[:, None, 2:].copy()
+    knn_boxes = knn[:, None, :].copy()
 
     def radius(i):
         x, y, r = circles[i]
-        candidates = np.fromiter(tree.intersection((x - r, y - r, x + r, y + r)), dtype=np.int64)
+        candidates, _ = tree.intersection_v(circle_mins[i], circle_maxs[i])
         dx, dy = xs[candidates] - x, ys[candidates] - y
         return candidates[dx * dx + dy * dy <= r * r]
 
     def lasso(i):
-        polygon = polygons[i]
-        candidates = np.fromiter(tree.intersection(polygon.bounds), dtype=np.int64)
-        return candidates[shapely.intersects_xy(polygon, xs[candidates], ys[candidates])]
+        candidates, _ = tree.intersection_v(polygon_mins[i], polygon_maxs[i])
+        return candidates[shapely.intersects_xy(polygons[i], xs[candidates], ys[candidates])]
 
     line = {"dataset": meta["name"], "n": n, "index": "rtree-libspatialindex", "node_capacity": leaf_capacity,
             "build_s": round(build, 4)}
-    add_timings(line, "rect", timed(q, lambda i: list(tree.intersection(tuple(rects[i])))))
+    add_timings(line, "rect", timed(q, lambda i: tree.intersection_v(rect_mins[i], rect_maxs[i])[0]))
     add_timings(line, "radius", timed(q, radius))
     add_timings(line, "lasso", timed(q, lasso))
-    add_timings(line, "knn", timed(q, lambda i: list(tree.nearest((knn[i, 0], knn[i, 1], knn[i, 0], knn[i, 1]), meta["k"]))))
+    add_timings(line, "knn", timed(q, lambda i: tree.nearest_v(knn_boxes[i], knn_boxes[i], num_results=meta["k"], strict=True)[0]))
     return line
 
 

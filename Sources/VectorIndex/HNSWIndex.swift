@@ -207,10 +207,13 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 }
 
 /// SplitMix64 (Steele, Lea & Flood, 2014): a small, fast, seedable generator.
-struct SplitMix64: RandomNumberGenerator {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    /// A generator whose sequence is fixed by `seed`.
+    public init(seed: UInt64) { state = seed }
+    /// The next 64 random bits.
+    /// - Complexity: O(1)
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -218,5 +221,5 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
     /// Uniform in [0, 1).
-    mutating func nextUnitInterval() -> Double { Double(next() >> 11) * 0x1p-53 }
+    public mutating func nextUnitInterval() -> Double { Double(next() >> 11) * 0x1p-53 }
 }

@@ -27,14 +27,8 @@ extension RTree {
         if let problem = box.problem(allowInfinite: true) {
             throw VectorIndexError(.invalidArgument, "query box: \(problem)")
         }
-        switch predicate {
-        case .intersects:
-            var region = BoxIntersection(query: box)
-            collect(&region, into: &result)
-        case .contains:
-            var region = BoxContainment(query: box)
-            collect(&region, into: &result)
-        }
+        var region = BoxRegion(query: box, predicate: predicate)
+        collect(&region, into: &result)
     }
 
     // MARK: Radius

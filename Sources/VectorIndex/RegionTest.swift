@@ -30,24 +30,17 @@ extension RegionTest {
     @inline(__always) func matches(_ item: Box2D, inLeafAt level: Int) -> Bool { matches(item) }
 }
 
-/// Items that meet a query box.
-struct BoxIntersection: RegionTest {
+/// Items that meet a query box, or lie inside it.
+struct BoxRegion: RegionTest {
     let query: Box2D
+    let predicate: BoxPredicate
     @inline(__always) func relation(to node: Box2D, level: Int) -> RegionRelation {
         if !query.intersects(node) { return .outside }
         return query.contains(node) ? .inside : .partial
     }
-    @inline(__always) func matches(_ item: Box2D) -> Bool { query.intersects(item) }
-}
-
-/// Items inside a query box.
-struct BoxContainment: RegionTest {
-    let query: Box2D
-    @inline(__always) func relation(to node: Box2D, level: Int) -> RegionRelation {
-        if !query.intersects(node) { return .outside }
-        return query.contains(node) ? .inside : .partial
+    @inline(__always) func matches(_ item: Box2D) -> Bool {
+        predicate == .intersects ? query.intersects(item) : query.contains(item)
     }
-    @inline(__always) func matches(_ item: Box2D) -> Bool { query.contains(item) }
 }
 
 /// Items whose nearest point lies within a radius of a centre.

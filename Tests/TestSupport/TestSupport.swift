@@ -2,6 +2,7 @@
 // equality and temporary folders.
 
 import Foundation
+import VectorIndex
 import VectorMath
 
 /// A small seeded generator (SplitMix64) so every test's data is reproducible.
@@ -115,4 +116,53 @@ public final class TemporaryFolder {
 /// Whether two floats agree within an absolute or relative tolerance.
 public func approximatelyEqual(_ a: Double, _ b: Double, absolute: Double = 1e-5, relative: Double = 1e-5) -> Bool {
     abs(a - b) <= max(absolute, relative * max(abs(a), abs(b)))
+}
+
+/// Damaged copies of a good index file — truncated anywhere, a flipped bit anywhere, a bad magic
+/// number, a newer format version, trailing bytes, plain text — and a check that a loader rejects
+/// every one with the right `VectorIndexError`, never a crash.
+public enum FileDamage {
+    /// Writes each damaged copy of `good` into `folder` and calls `load` on it.
+    /// - Returns: a description of every copy that was loaded or failed with the wrong error;
+    ///   empty when all were rejected as they should be.
+    public static func problems(
+        loading good: Data, in folder: TemporaryFolder, seed: UInt64 = 4, load: (String) throws -> Void
+    ) -> [String] {
+        var copies: [(label: String, bytes: Data, code: VectorIndexError.Code)] = []
+        // Truncated anywhere: in the header, in a section, before the end marker.
+        for length in [0, 5, 15, 40, good.count / 3, good.count / 2, good.count - 30, good.count - 1] where length < good.count {
+            copies.append(("truncated-\(length)", good.prefix(max(length, 0)), .corruptFile))
+        }
+        // A flipped bit anywhere fails a checksum or a header check.
+        var generator = SeededGenerator(seed: seed)
+        for _ in 0..<20 {
+            var flipped = good
+            let offset = Int.random(in: 16..<good.count, using: &generator)
+            flipped[offset] ^= 0x10
+            copies.append(("flip-\(offset)", flipped, .corruptFile))
+        }
+        var badMagic = good
+        badMagic[0] = UInt8(ascii: "X")
+        copies.append(("magic", badMagic, .corruptFile))
+        var newerVersion = good
+        newerVersion[8] = 99
+        copies.append(("version", newerVersion, .incompatibleFile))
+        copies.append(("trailing-bytes", good + Data([1, 2, 3]), .corruptFile))
+        copies.append(("text", Data("not an index at all, just some text".utf8), .corruptFile))
+
+        var problems: [String] = []
+        for (label, bytes, code) in copies {
+            let path = folder.file("damaged-\(label)")
+            _ = FileManager.default.createFile(atPath: path, contents: bytes)
+            do {
+                try load(path)
+                problems.append("\(label): loaded a damaged file")
+            } catch let error as VectorIndexError {
+                if error.code != code || error.message.isEmpty { problems.append("\(label): \(error), expected \(code)") }
+            } catch {
+                problems.append("\(label): unexpected error \(error)")
+            }
+        }
+        return problems
+    }
 }

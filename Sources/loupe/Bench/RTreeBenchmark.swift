@@ -30,7 +30,7 @@ struct RTreeBenchmark {
         name = "\(distribution.rawValue)-\(count)"
         self.count = count
         self.checkCount = checkCount
-        var random = BenchRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         points = Self.makePoints(distribution, count: count, random: &random)
         let points = self.points
 
@@ -77,7 +77,7 @@ struct RTreeBenchmark {
         nearestQueries = centres.map { $0 + SIMD2(Float.random(in: -1e-3...1e-3, using: &random), Float.random(in: -1e-3...1e-3, using: &random)) }
     }
 
-    private static func makePoints(_ distribution: Distribution, count: Int, random: inout BenchRandom) -> [Float] {
+    private static func makePoints(_ distribution: Distribution, count: Int, random: inout SplitMix64) -> [Float] {
         var points = [Float](repeating: 0, count: 2 * count)
         switch distribution {
         case .uniform:
@@ -244,19 +244,7 @@ struct RTreeBenchmark {
     }
 }
 
-/// A seeded generator (SplitMix64) for reproducible benchmark data.
-struct BenchRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A standard normal draw (Box–Muller).
     mutating func nextGaussian() -> Float {
         let u = Double.random(in: Double.ulpOfOne..<1, using: &self), v = Double.random(in: 0..<1, using: &self)
