@@ -4,9 +4,13 @@
 /// Boxes are closed: a point on an edge or a corner lies in the box, and two boxes that share only
 /// an edge or a corner intersect.
 public struct Box2D: Sendable, Hashable {
+    /// The left edge.
     public var minX: Float
+    /// The bottom edge.
     public var minY: Float
+    /// The right edge.
     public var maxX: Float
+    /// The top edge.
     public var maxY: Float
 
     /// A box from its bounds; `validate()` tells whether they make a box.

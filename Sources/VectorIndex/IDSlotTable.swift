@@ -1,118 +1,107 @@
-/// A hash map from `UInt32` ids to `UInt32` slots: open addressing with linear probing, a
-/// multiplicative (Fibonacci) hash, at most half full, and backward-shift deletion (Knuth, TAOCP
-/// vol. 3, 6.4, Algorithm R), so there are no tombstones. An index rebuilds its id → slot map on
-/// every bulk load; this does so several times faster than `Dictionary`, whose hashing is
+/// A map from `UInt32` ids to `UInt32` slots, built for the catalog's ids, which are dense: ids
+/// below a limit that grows with the count (about twice the count) live in a plain array indexed
+/// by id, so bulk loads and re-packs touch memory in order; any others live in an open-addressing
+/// hash table (`OpenAddressingTable`). Several times faster than `Dictionary`, whose hashing is
 /// seeded SipHash. A value holding pointers; its owner calls `deallocate()` once.
 struct IDSlotTable {
     private static let empty = UInt32.max
-    private var keys: UnsafeMutablePointer<UInt32>
-    /// `empty` marks a free bucket; a stored slot is never `UInt32.max`.
-    private var values: UnsafeMutablePointer<UInt32>
-    private var mask: Int
-    private var shift: UInt64
-    /// How many ids are stored.
-    private(set) var count = 0
+    /// The slot of each id below `directCapacity`, `empty` where there is none.
+    private var direct: UnsafeMutablePointer<UInt32>
+    private var directCapacity: Int
+    private var directCount = 0
+    /// Ids at or above `directCapacity`.
+    private var hashed = OpenAddressingTable()
 
-    init(minimumCapacity: Int = 0) {
-        let buckets = Self.buckets(for: minimumCapacity)
-        keys = .allocate(capacity: buckets)
-        values = .allocate(capacity: buckets)
-        values.initialize(repeating: Self.empty, count: buckets)
-        mask = buckets - 1
-        shift = UInt64(64 - buckets.trailingZeroBitCount)
-    }
-
-    /// A power of two at least twice `count`.
-    private static func buckets(for count: Int) -> Int {
-        var buckets = 16
-        while buckets < 2 * count { buckets *= 2 }
-        return buckets
+    init() {
+        directCapacity = 64
+        direct = .allocate(capacity: directCapacity)
+        direct.initialize(repeating: Self.empty, count: directCapacity)
     }
 
     func deallocate() {
-        keys.deallocate()
-        values.deallocate()
+        direct.deallocate()
+        hashed.deallocate()
     }
 
-    @inline(__always) private func home(_ id: UInt32) -> Int {
-        Int(truncatingIfNeeded: (UInt64(id) &* 0x9E37_79B9_7F4A_7C15) >> shift)
-    }
+    /// How many ids are stored.
+    var count: Int { directCount + hashed.count }
 
     /// The slot of `id`, or nil.
     /// - Complexity: O(1) expected.
     @inline(__always) subscript(_ id: UInt32) -> UInt32? {
-        var bucket = home(id)
-        while values[bucket] != Self.empty {
-            if keys[bucket] == id { return values[bucket] }
-            bucket = (bucket + 1) & mask
+        if Int(id) < directCapacity {
+            let slot = direct[Int(id)]
+            return slot == Self.empty ? nil : slot
         }
-        return nil
+        return hashed[id]
     }
 
     /// Stores `slot` for `id`, replacing any slot it had.
     /// - Complexity: O(1) expected, amortised over growth.
     @inline(__always) mutating func set(_ id: UInt32, _ slot: UInt32) {
-        if 2 * (count + 1) > mask + 1 { grow(to: count + 1) }
-        var bucket = home(id)
-        while values[bucket] != Self.empty {
-            if keys[bucket] == id {
-                values[bucket] = slot
-                return
-            }
-            bucket = (bucket + 1) & mask
+        if Int(id) >= directCapacity && Int(id) < denseLimit(for: count + 1) {
+            growDirect(to: max(Int(id) + 1, min(2 * directCapacity, denseLimit(for: count + 1))))
         }
-        keys[bucket] = id
-        values[bucket] = slot
-        count += 1
+        if Int(id) < directCapacity {
+            if direct[Int(id)] == Self.empty { directCount += 1 }
+            direct[Int(id)] = slot
+        } else {
+            hashed.set(id, slot)
+        }
     }
 
     /// Removes `id` and returns its slot, or nil if it was absent.
     /// - Complexity: O(1) expected.
     @discardableResult mutating func remove(_ id: UInt32) -> UInt32? {
-        var bucket = home(id)
-        while keys[bucket] != id || values[bucket] == Self.empty {
-            if values[bucket] == Self.empty { return nil }
-            bucket = (bucket + 1) & mask
-        }
-        let removed = values[bucket]
-        // Shift later members of the cluster back into the hole when their home allows it.
-        var hole = bucket, next = bucket
-        while true {
-            next = (next + 1) & mask
-            if values[next] == Self.empty { break }
-            let wanted = home(keys[next])
-            // Move unless `wanted` lies cyclically in (hole, next].
-            let staysPut = hole <= next ? (hole < wanted && wanted <= next) : (hole < wanted || wanted <= next)
-            if staysPut { continue }
-            keys[hole] = keys[next]
-            values[hole] = values[next]
-            hole = next
-        }
-        values[hole] = Self.empty
-        count -= 1
-        return removed
+        guard Int(id) < directCapacity else { return hashed.remove(id) }
+        let slot = direct[Int(id)]
+        guard slot != Self.empty else { return nil }
+        direct[Int(id)] = Self.empty
+        directCount -= 1
+        return slot
     }
 
-    /// Makes room for `total` ids without growing.
+    /// Makes room for `total` ids: the array covers ids up to about `total` (the dense case).
     mutating func reserve(_ total: Int) {
-        if 2 * total > mask + 1 { grow(to: total) }
+        if directCapacity < total { growDirect(to: min(total + 1024, Int(UInt32.max))) }
     }
 
-    private mutating func grow(to total: Int) {
-        var grown = IDSlotTable(minimumCapacity: max(total, 2 * count))
-        for bucket in 0...mask where values[bucket] != Self.empty { grown.set(keys[bucket], values[bucket]) }
-        deallocate()
-        self = grown
+    /// The array never covers more than about twice the ids stored, so sparse ids cost no memory.
+    private func denseLimit(for count: Int) -> Int { 2 * count + 1024 }
+
+    /// Extends the array to `capacity` ids and moves the hashed ids it now covers into it.
+    private mutating func growDirect(to capacity: Int) {
+        let grown = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        grown.update(from: direct, count: directCapacity)
+        (grown + directCapacity).initialize(repeating: Self.empty, count: capacity - directCapacity)
+        direct.deallocate()
+        direct = grown
+        directCapacity = capacity
+        guard hashed.count > 0 else { return }
+        var remaining = OpenAddressingTable()
+        let old = hashed
+        old.forEach { id, slot in
+            if Int(id) < capacity {
+                direct[Int(id)] = slot
+                directCount += 1
+            } else {
+                remaining.set(id, slot)
+            }
+        }
+        old.deallocate()
+        hashed = remaining
     }
 
-    /// Replaces every stored slot `s` by `transform(s)`: one sequential pass over the buckets.
+    /// Replaces every stored slot `s` by `transform(s)`, in memory order.
     /// - Complexity: O(capacity)
     func remapSlots(_ transform: (UInt32) -> UInt32) {
-        for bucket in 0...mask where values[bucket] != Self.empty { values[bucket] = transform(values[bucket]) }
+        for id in 0..<directCapacity where direct[id] != Self.empty { direct[id] = transform(direct[id]) }
+        hashed.remapSlots(transform)
     }
 
     /// Calls `body` with every (id, slot) pair, in no particular order.
     func forEach(_ body: (UInt32, UInt32) throws -> Void) rethrows {
-        for bucket in 0...mask where values[bucket] != Self.empty { try body(keys[bucket], values[bucket]) }
+        for id in 0..<directCapacity where direct[id] != Self.empty { try body(UInt32(id), direct[id]) }
+        try hashed.forEach(body)
     }
 }

@@ -7,16 +7,24 @@
 /// after level, until one node is left. Every node is full except the last of each level. Sorts
 /// are radix sorts, so a bulk load is linear in the number of items.
 extension RTree {
-    /// Packs `count` boxes into a tree of nodes of up to `capacity` entries.
+    /// Packs `count` boxes into a tree of nodes of up to `capacity` entries, and writes the boxes
+    /// in the tree's item order into `packed` (room for `count`).
     /// - Returns: the order of the items in the tree (slot → index in `boxes`) and the nodes.
-    /// - Complexity: O(n) for n boxes (radix sorts), about n/(M − 1) nodes.
-    static func packSortTileRecursive(_ boxes: BoxColumns, count: Int, capacity: Int) -> (itemOrder: [UInt32], nodes: RTreeNodes) {
+    /// - Complexity: O(n) for n boxes (radix sorts), about n/(M − 1) nodes. The boxes are read
+    ///   out of order once; everything after runs through memory in order.
+    static func packSortTileRecursive(_ boxes: BoxColumns, count: Int, capacity: Int, into packed: BoxColumns) -> (itemOrder: [UInt32], nodes: RTreeNodes) {
         guard count > 0 else { return ([], RTreeNodes(count: 0)) }
+        // The items in STR order: leaves are then consecutive runs of it.
+        let itemSort = sortTileOrder(boxes, count: count, capacity: capacity)
+        let sorted = BoxColumns(capacity: count)
+        defer { sorted.deallocate() }
+        for (position, index) in itemSort.enumerated() { sorted[position] = boxes[Int(index)] }
+
         // Bottom-up: each level's order of the level below, and its own boxes (creation order).
         var levels: [(order: [UInt32], boxes: BoxColumns, count: Int)] = []
-        var below = boxes, belowCount = count
+        var below = sorted, belowCount = count
         repeat {
-            let order = sortTileOrder(below, count: belowCount, capacity: capacity)
+            let order = levels.isEmpty ? Array(0..<UInt32(count)) : sortTileOrder(below, count: belowCount, capacity: capacity)
             let groups = (belowCount + capacity - 1) / capacity
             let level = BoxColumns(capacity: groups)
             order.withUnsafeBufferPointer { order in
@@ -75,7 +83,13 @@ extension RTree {
                 nodes.itemEnd.base[node] = nodes.itemEnd.base[first + children - 1]
             }
         }
-        return (current, nodes)
+        // `current` now holds positions in `sorted`, in whole runs per leaf.
+        var itemOrder = [UInt32](repeating: 0, count: count)
+        for (slot, position) in current.enumerated() {
+            packed[slot] = sorted[Int(position)]
+            itemOrder[slot] = itemSort[Int(position)]
+        }
+        return (itemOrder, nodes)
     }
 
     /// One level of STR: the order in which `count` boxes are cut into runs of `capacity`.

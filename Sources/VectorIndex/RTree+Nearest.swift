@@ -8,9 +8,14 @@ import VectorMath
 /// Items are ranked by the squared distance from the query to their box, in `Float`
 /// (`Box2D.squaredDistance`), ties by lower id — exactly the order of a sorted brute-force scan.
 extension RTree {
+    /// The `k` items nearest to a 2-D query, nearest first, with score −distance.
+    ///
     /// Nodes compare by their squared box distance, which is never more than that of any item
     /// below them, so a node is pruned only when strictly farther than the k-th item: items tied
-    /// with it may have lower ids.
+    /// with it may have lower ids. A filter with fewer ids than 1/16 of the items is answered by
+    /// scoring exactly its items; the answer is always exact.
+    /// - Throws: `invalidVector` for a query that is not 2 finite numbers, `invalidArgument` for k < 1.
+    /// - Complexity: O((log n + k) · log n) on well-spread data.
     public func search(_ query: UnsafeBufferPointer<Float>, k: Int, options: SearchOptions = .default) throws -> SearchResult {
         try IndexInputs.validate(k: k)
         let point = try IndexInputs.prepareQuery(query, dimensions: 2, metric: .l2)

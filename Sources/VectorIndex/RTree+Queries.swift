@@ -44,6 +44,7 @@ extension RTree {
     }
 
     /// Appends to `result` the ids of the items within `radius` of `(x, y)`.
+    /// - Complexity: O(log n + m) for m results on well-spread data.
     public func search(within radius: Float, ofX x: Float, y: Float, into result: inout [UInt32]) throws {
         guard radius.isFinite, radius >= 0 else {
             throw VectorIndexError(.invalidArgument, "the radius must be finite and at least 0 (got \(radius))")
@@ -68,6 +69,7 @@ extension RTree {
     }
 
     /// Appends to `result` the ids of the items inside `polygon`.
+    /// - Complexity: as `search(in:)` with a polygon.
     public func search(in polygon: Polygon2D, into result: inout [UInt32]) {
         polygon.edges.withUnsafeBufferPointer { edges in
             var region = PolygonRegion(bounds: polygon.bounds, edges: edges)

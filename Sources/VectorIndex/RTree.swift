@@ -29,7 +29,9 @@ import VectorMath
 public final class RTree: VectorIndex, @unchecked Sendable {
     // @unchecked: every mutable property below is read under `lock`'s read side and written under
     // its write side; `nodeCapacity` never changes.
+    /// Always 2: x and y.
     public let dimensions = 2
+    /// Always L2: nearest neighbours by Euclidean distance.
     public let metric = Metric.l2
     /// The most children (or items) a node holds.
     public let nodeCapacity: Int
@@ -57,6 +59,7 @@ public final class RTree: VectorIndex, @unchecked Sendable {
     /// An empty tree.
     /// - Parameter nodeCapacity: the most entries per node, 4…1024.
     /// - Throws: `invalidArgument` for a capacity outside 4…1024.
+    /// - Complexity: O(1)
     public init(nodeCapacity: Int = RTree.defaultNodeCapacity) throws {
         guard (4...1024).contains(nodeCapacity) else {
             throw VectorIndexError(.invalidArgument, "nodeCapacity must be in 4…1024 (got \(nodeCapacity))")
@@ -77,19 +80,25 @@ public final class RTree: VectorIndex, @unchecked Sendable {
     }
 
     /// The number of live items.
+    /// - Complexity: O(1)
     public var count: Int { lock.withReadLock { liveCount } }
 
     var liveCount: Int { packedCount - deletedCount + bufferCount }
 
     /// Items waiting in the overflow buffer, not yet packed into the tree.
+    /// - Complexity: O(1)
     public var unpackedCount: Int { lock.withReadLock { bufferCount } }
 
     /// Levels from the root to the leaves (0 when nothing is packed).
+    /// - Complexity: O(1)
     public var height: Int { lock.withReadLock { nodes.height } }
 
+    /// Whether a live item has this id.
+    /// - Complexity: O(1) expected.
     public func contains(_ id: UInt32) -> Bool { lock.withReadLock { slotOfID[id] != nil } }
 
     /// The point stored for `id`, or the centre of its box; nil if there is none.
+    /// - Complexity: O(1) expected.
     public func vector(for id: UInt32) -> [Float]? {
         guard let box = box(for: id) else { return nil }
         return box.isPoint ? [box.minX, box.minY] : [box.minX * 0.5 + box.maxX * 0.5, box.minY * 0.5 + box.maxY * 0.5]
@@ -220,16 +229,15 @@ public final class RTree: VectorIndex, @unchecked Sendable {
             gathered = items
         }
         defer { if compacting { gathered.deallocate() } }
-        let (order, packed) = Self.packSortTileRecursive(gathered, count: count, capacity: nodeCapacity)
         let headroom = count + max(Self.minimumBufferLimit, count / Self.bufferDivisor) + 1
         let newItems = BoxColumns(capacity: headroom)
         let newIDs = RowBuffer<UInt32>(width: 1, capacity: headroom)
-        // Old slot → new slot, then one sequential pass over the id table.
+        let (order, packed) = Self.packSortTileRecursive(gathered, count: count, capacity: nodeCapacity, into: newItems)
+        // Old slot → new slot, then one pass over the id table in memory order.
         let newSlotOfOld = UnsafeMutablePointer<UInt32>.allocate(capacity: max(stored, 1))
         defer { newSlotOfOld.deallocate() }
         for (slot, index) in order.enumerated() {
             let old = compacting ? Int(liveSlots[Int(index)]) : Int(index)
-            newItems[slot] = items[old]
             newIDs.base[slot] = itemIDs.base[old]
             newSlotOfOld[old] = UInt32(slot)
         }

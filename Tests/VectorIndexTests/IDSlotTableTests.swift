@@ -34,5 +34,28 @@ import TestSupport
         #expect(seen == reference.count)
         table.reserve(100_000)
         for (id, slot) in reference { #expect(table[id] == slot) }
+        table.remapSlots { $0 &+ 1 }
+        for (id, slot) in reference { #expect(table[id] == slot &+ 1) }
+    }
+
+    /// Dense ids go to the array, sparse ones to the hash table, and growing the array moves the
+    /// hashed ids it comes to cover.
+    @Test func denseAndSparseIdsMix() {
+        var table = IDSlotTable()
+        defer { table.deallocate() }
+        table.set(5000, 1)            // beyond the array at first: hashed
+        table.set(4_000_000_000, 2)   // sparse: stays hashed
+        for id in UInt32(0)..<6000 where id != 5000 { table.set(id, id + 10) }  // the array grows past 5000
+        #expect(table.count == 6001)
+        #expect(table[5000] == 1 && table[4_000_000_000] == 2 && table[5999] == 6009 && table[6000] == nil)
+        #expect(table.remove(5000) == 1 && table[5000] == nil && table.count == 6000)
+        var total = 0
+        table.forEach { _, _ in total += 1 }
+        #expect(total == 6000)
+        var bulk = IDSlotTable()
+        defer { bulk.deallocate() }
+        bulk.reserve(100_000)
+        for id in UInt32(0)..<100_000 { bulk.set(id, 99_999 - id) }
+        #expect(bulk.count == 100_000 && bulk[0] == 99_999 && bulk[99_999] == 0)
     }
 }
