@@ -2,6 +2,7 @@
 // equality and temporary folders.
 
 import Foundation
+import VectorIndex
 import VectorMath
 
 /// A small seeded generator (SplitMix64) so every test's data is reproducible.
@@ -115,4 +116,25 @@ public final class TemporaryFolder {
 /// Whether two floats agree within an absolute or relative tolerance.
 public func approximatelyEqual(_ a: Double, _ b: Double, absolute: Double = 1e-5, relative: Double = 1e-5) -> Bool {
     abs(a - b) <= max(absolute, relative * max(abs(a), abs(b)))
+}
+
+/// Exact vectors held in memory, row `i` for id `ids[i]`: the rescoring source of tests.
+public final class InMemoryVectorSource: ExactVectorSource, @unchecked Sendable {
+    // @unchecked: the storage is written once in init and only read afterwards.
+    public let dimensions: Int
+    private let storage: UnsafeMutablePointer<Float>
+    private let rowOfID: [UInt32: Int]
+
+    public init(vectors: [Float], ids: [UInt32], dimensions: Int) {
+        self.dimensions = dimensions
+        storage = .allocate(capacity: max(vectors.count, 1))
+        storage.initialize(from: vectors, count: vectors.count)
+        rowOfID = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+    }
+
+    deinit { storage.deallocate() }
+
+    public func vector(for id: UInt32) -> UnsafePointer<Float>? {
+        rowOfID[id].map { UnsafePointer(storage + $0 * dimensions) }
+    }
 }
