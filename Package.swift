@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TokenizersTests",
-            dependencies: ["Tokenizers"],
+            dependencies: ["Tokenizers", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
     ],

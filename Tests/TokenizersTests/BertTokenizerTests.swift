@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Tokenizers
@@ -79,7 +80,7 @@ import Testing
     }
 
     @Test func oddUnicodeNeverCrashes() {
-        var generator = SplitMix(seed: 4)
+        var generator = SeededGenerator(seed: 4)
         for _ in 0..<300 {
             let text = randomText(using: &generator)
             let ids = tokenizer.encode(text)
@@ -126,22 +127,9 @@ import Testing
     }
 }
 
-/// A small seeded generator (SplitMix64) for reproducible random text.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random text mixing ASCII, controls, combining marks, CJK, emoji, private use, unassigned and
 /// noncharacter code points, mojibake-looking Latin-1 and HTML references.
-func randomText(using generator: inout SplitMix) -> String {
+func randomText(using generator: inout SeededGenerator) -> String {
     let pieces: [ClosedRange<UInt32>] = [
         0x00...0x7F, 0x80...0xFF, 0x300...0x36F, 0x370...0x52F, 0x2000...0x206F, 0x3000...0x30FF,
         0x4E00...0x9FFF, 0xAC00...0xD7A3, 0xE000...0xF8FF, 0xFB00...0xFB4F, 0xFDD0...0xFDEF, 0xFE00...0xFFFF,
