@@ -45,6 +45,9 @@ enum TokenizerFixtures {
     /// all-MiniLM-L6-v2's tokenizer from `vocab.txt`, loaded once for all tests.
     static let minilm = Result { try BertTokenizer(vocabularyFile: minilmFile("vocab.txt")) }
 
+    /// The CLIP tokenizer from the fixtures' `vocab.json` and `merges.txt`, loaded once.
+    static let clip = Result { try CLIPTokenizer(vocabularyFile: url("vocab.json"), mergesFile: url("merges.txt")) }
+
     /// A fresh temporary folder, removed by the caller with `removeItem`.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("loupe-tokenizers-\(UUID().uuidString)")
@@ -73,4 +76,19 @@ struct MiniLMGolden: Decodable {
 
     var cases: [Case]
     var batch: Batch
+}
+
+/// `clip_tiny/clip_golden.json` (the fields the tokenizer tests use).
+struct CLIPGolden: Decodable {
+    struct Text: Decodable {
+        var name: String
+        var text: String
+        var ids_open_clip: [Int32]
+        var num_tokens: Int
+        var num_tokens_untruncated: Int
+        var truncated: Bool
+        var eot_index: Int
+    }
+
+    var texts: [Text]
 }
