@@ -1,0 +1,182 @@
+import VectorMath
+
+/// A k-d tree (Bentley, "Multidimensional binary search trees used for associative searching",
+/// CACM 1975) searched by branch and bound as in Friedman, Bentley & Finkel ("An algorithm for
+/// finding best matches in logarithmic expected time", ACM TOMS 1977).
+///
+/// Built in bulk: each node splits its rows at the median of the dimension where their bounding
+/// box is widest, down to leaves of at most `leafSize` rows stored contiguously. Every node keeps
+/// the tight bounding box of its rows; a search descends into the nearer child first and skips a
+/// child whose box cannot hold a vector better than the k-th found so far:
+/// - L2: the squared distance from the query to the box;
+/// - cosine (unit vectors): the same distance, turned into a bound on −q·x = ‖q − x‖²/2 − 1;
+/// - inner product: the largest q·x over the box, Σ max(qᵢ·lowᵢ, qᵢ·highᵢ).
+struct KDTree: StaticTree {
+    static let fileKind = "KDTR"
+
+    var nodes: [TreeNode] = []
+    /// Per node, the lower corner then the upper corner of its rows' bounding box (2·d floats).
+    var boxes: [Float] = []
+    var dimensions = 0
+    var largestLeaf = 0
+    /// Nodes on the longest root-to-leaf path.
+    var depth = 0
+
+    init() {}
+
+    var nodeCount: Int { nodes.count }
+
+    // MARK: Build
+
+    static func build(
+        rows: UnsafePointer<Float>, count: Int, dimensions: Int, metric: Metric,
+        parameters: TreeParameters, kernels: VectorKernels
+    ) -> (tree: KDTree, order: [UInt32]) {
+        var tree = KDTree()
+        tree.dimensions = dimensions
+        var order = (0..<UInt32(count)).map { $0 }
+        guard count > 0 else { return (tree, order) }
+        var keys = [Float](repeating: 0, count: count)
+        order.withUnsafeMutableBufferPointer { order in
+            keys.withUnsafeMutableBufferPointer { keys in
+                _ = tree.buildNode(start: 0, end: count, level: 1, rows: rows, order: order.baseAddress!,
+                                   keys: keys.baseAddress!, leafSize: parameters.leafSize)
+            }
+        }
+        return (tree, order)
+    }
+
+    /// Appends the node over `order[start..<end]` and, unless it is a leaf, its subtrees.
+    private mutating func buildNode(
+        start: Int, end: Int, level: Int, rows: UnsafePointer<Float>, order: UnsafeMutablePointer<UInt32>,
+        keys: UnsafeMutablePointer<Float>, leafSize: Int
+    ) -> UInt32 {
+        let d = dimensions
+        let node = nodes.count
+        nodes.append(TreeNode(first: UInt32(start), end: UInt32(end), left: 0, right: 0))
+        depth = max(depth, level)
+        boxes.append(contentsOf: repeatElement(Float.infinity, count: d))
+        boxes.append(contentsOf: repeatElement(-Float.infinity, count: d))
+        let (dimension, spread) = boxes.withUnsafeMutableBufferPointer { boxes in
+            let lower = boxes.baseAddress! + node * 2 * d, upper = lower + d
+            for position in start..<end {
+                let row = rows + Int(order[position]) * d
+                for j in 0..<d {
+                    lower[j] = min(lower[j], row[j])
+                    upper[j] = max(upper[j], row[j])
+                }
+            }
+            var widest = (dimension: 0, spread: upper[0] - lower[0])
+            for j in 1..<max(d, 1) where upper[j] - lower[j] > widest.spread {
+                widest = (j, upper[j] - lower[j])
+            }
+            return widest
+        }
+        let count = end - start
+        // A leaf when small, or when every row is the same point and no split can separate them.
+        guard count > leafSize, spread > 0 else {
+            largestLeaf = max(largestLeaf, count)
+            return UInt32(node)
+        }
+        for position in start..<end { keys[position] = rows[Int(order[position]) * d + dimension] }
+        let middle = start + count / 2
+        Quickselect.select(keys: keys + start, items: order + start, count: count, nth: middle - start)
+        let left = buildNode(start: start, end: middle, level: level + 1, rows: rows, order: order, keys: keys, leafSize: leafSize)
+        let right = buildNode(start: middle, end: end, level: level + 1, rows: rows, order: order, keys: keys, leafSize: leafSize)
+        nodes[node].left = left
+        nodes[node].right = right
+        return UInt32(node)
+    }
+
+    // MARK: Search
+
+    /// Depth-first branch and bound, nearer child first.
+    /// - Complexity: O(log n) nodes for well-separated low-dimensional data, up to O(n) in high
+    ///   dimensions, where no box can be pruned.
+    func search(_ search: inout TreeSearch) {
+        guard !nodes.isEmpty else { return }
+        let d = dimensions
+        let query = search.query
+        let treeBounds = search.bounds
+        nodes.withUnsafeBufferPointer { nodes in
+            boxes.withUnsafeBufferPointer { boxes in
+                let boxes = boxes.baseAddress!
+                @inline(__always) func bound(_ node: UInt32) -> Float {
+                    let lower = boxes + Int(node) * 2 * d
+                    if treeBounds.metric == .innerProduct {
+                        return Self.innerProductKeyBound(query: query, lower: lower, upper: lower + d, dimensions: d, slack: treeBounds.slack)
+                    }
+                    return treeBounds.keyBound(squaredDistance: Self.squaredDistance(query: query, lower: lower, upper: lower + d, dimensions: d))
+                }
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: depth + 2) { stackNodes in
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: depth + 2) { stackBounds in
+                        let stackNodes = stackNodes.baseAddress!, stackBounds = stackBounds.baseAddress!
+                        stackNodes[0] = 0
+                        stackBounds[0] = bound(0)
+                        var top = 1
+                        while top > 0 {
+                            top -= 1
+                            let index = stackNodes[top]
+                            if search.prunes(keyBound: stackBounds[top]) { continue }
+                            let node = nodes[Int(index)]
+                            if node.isLeaf {
+                                search.scoreTreeRows(from: Int(node.first), count: node.count)
+                                continue
+                            }
+                            let leftBound = bound(node.left), rightBound = bound(node.right)
+                            let (near, nearBound, far, farBound) = leftBound <= rightBound
+                                ? (node.left, leftBound, node.right, rightBound)
+                                : (node.right, rightBound, node.left, leftBound)
+                            if !search.prunes(keyBound: farBound) {
+                                stackNodes[top] = far
+                                stackBounds[top] = farBound
+                                top += 1
+                            }
+                            if !search.prunes(keyBound: nearBound) {
+                                stackNodes[top] = near
+                                stackBounds[top] = nearBound
+                                top += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Σ max(lowᵢ − qᵢ, qᵢ − highᵢ, 0)²: the squared Euclidean distance from `query` to a box.
+    @inline(__always)
+    static func squaredDistance(query: UnsafePointer<Float>, lower: UnsafePointer<Float>, upper: UnsafePointer<Float>, dimensions: Int) -> Float {
+        var sum = SIMD4<Float>()
+        var j = 0
+        while j + 4 <= dimensions {
+            let q = UnsafeRawPointer(query + j).loadUnaligned(as: SIMD4<Float>.self)
+            let low = UnsafeRawPointer(lower + j).loadUnaligned(as: SIMD4<Float>.self)
+            let high = UnsafeRawPointer(upper + j).loadUnaligned(as: SIMD4<Float>.self)
+            let gap = pointwiseMax(pointwiseMax(low - q, q - high), SIMD4<Float>())
+            sum += gap * gap
+            j += 4
+        }
+        var total = sum.sum()
+        while j < dimensions {
+            let gap = max(lower[j] - query[j], query[j] - upper[j], 0)
+            total += gap * gap
+            j += 1
+        }
+        return total
+    }
+
+    /// A lower bound on −q·x over a box: −Σ max(qᵢ·lowᵢ, qᵢ·highᵢ), loosened by the rounding
+    /// error of a dot product of this size.
+    @inline(__always)
+    static func innerProductKeyBound(query: UnsafePointer<Float>, lower: UnsafePointer<Float>, upper: UnsafePointer<Float>,
+                                     dimensions: Int, slack: Float) -> Float {
+        var best: Float = 0, magnitude: Float = 0
+        for j in 0..<dimensions {
+            let a = query[j] * lower[j], b = query[j] * upper[j]
+            best += max(a, b)
+            magnitude += max(abs(a), abs(b))
+        }
+        return -best - slack * magnitude
+    }
+}
