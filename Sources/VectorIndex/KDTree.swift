@@ -98,15 +98,18 @@ struct KDTree: StaticTree {
         let d = dimensions
         let query = search.query
         let treeBounds = search.bounds
+        let boxKernels = BoxKernels(search.kernels)
         nodes.withUnsafeBufferPointer { nodes in
             boxes.withUnsafeBufferPointer { boxes in
                 let boxes = boxes.baseAddress!
                 @inline(__always) func bound(_ node: UInt32) -> Float {
                     let lower = boxes + Int(node) * 2 * d
                     if treeBounds.metric == .innerProduct {
-                        return Self.innerProductKeyBound(query: query, lower: lower, upper: lower + d, dimensions: d, slack: treeBounds.slack)
+                        // −q·x ≥ −max over the box, loosened by the rounding error of a dot product.
+                        let best = boxKernels.maximumDot(query, lower: lower, upper: lower + d, count: d)
+                        return -best.value - treeBounds.slack * best.magnitude
                     }
-                    return treeBounds.keyBound(squaredDistance: Self.squaredDistance(query: query, lower: lower, upper: lower + d, dimensions: d))
+                    return treeBounds.keyBound(squaredDistance: boxKernels.squaredDistance(query, lower: lower, upper: lower + d, count: d))
                 }
                 withUnsafeTemporaryAllocation(of: UInt32.self, capacity: depth + 2) { stackNodes in
                     withUnsafeTemporaryAllocation(of: Float.self, capacity: depth + 2) { stackBounds in
@@ -142,41 +145,5 @@ struct KDTree: StaticTree {
                 }
             }
         }
-    }
-
-    /// Σ max(lowᵢ − qᵢ, qᵢ − highᵢ, 0)²: the squared Euclidean distance from `query` to a box.
-    @inline(__always)
-    static func squaredDistance(query: UnsafePointer<Float>, lower: UnsafePointer<Float>, upper: UnsafePointer<Float>, dimensions: Int) -> Float {
-        var sum = SIMD4<Float>()
-        var j = 0
-        while j + 4 <= dimensions {
-            let q = UnsafeRawPointer(query + j).loadUnaligned(as: SIMD4<Float>.self)
-            let low = UnsafeRawPointer(lower + j).loadUnaligned(as: SIMD4<Float>.self)
-            let high = UnsafeRawPointer(upper + j).loadUnaligned(as: SIMD4<Float>.self)
-            let gap = pointwiseMax(pointwiseMax(low - q, q - high), SIMD4<Float>())
-            sum += gap * gap
-            j += 4
-        }
-        var total = sum.sum()
-        while j < dimensions {
-            let gap = max(lower[j] - query[j], query[j] - upper[j], 0)
-            total += gap * gap
-            j += 1
-        }
-        return total
-    }
-
-    /// A lower bound on −q·x over a box: −Σ max(qᵢ·lowᵢ, qᵢ·highᵢ), loosened by the rounding
-    /// error of a dot product of this size.
-    @inline(__always)
-    static func innerProductKeyBound(query: UnsafePointer<Float>, lower: UnsafePointer<Float>, upper: UnsafePointer<Float>,
-                                     dimensions: Int, slack: Float) -> Float {
-        var best: Float = 0, magnitude: Float = 0
-        for j in 0..<dimensions {
-            let a = query[j] * lower[j], b = query[j] * upper[j]
-            best += max(a, b)
-            magnitude += max(abs(a), abs(b))
-        }
-        return -best - slack * magnitude
     }
 }
