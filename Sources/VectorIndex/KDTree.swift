@@ -13,18 +13,24 @@ import VectorMath
 /// - inner product: the largest q·x over the box, Σ max(qᵢ·lowᵢ, qᵢ·highᵢ).
 struct KDTree: StaticTree {
     static let fileKind = "KDTR"
+    static let sectionTags = (nodes: "KDND", data: "KDBX")
+    static let minimumInnerRows = 2
 
     var nodes: [TreeNode] = []
     /// Per node, the lower corner then the upper corner of its rows' bounding box (2·d floats).
     var boxes: [Float] = []
-    var dimensions = 0
+    let dimensions: Int
     var largestLeaf = 0
-    /// Nodes on the longest root-to-leaf path.
     var depth = 0
 
-    init() {}
+    init(dimensions: Int) { self.dimensions = dimensions }
 
-    var nodeCount: Int { nodes.count }
+    var nodeData: [Float] {
+        get { boxes }
+        set { boxes = newValue }
+    }
+
+    static func nodeDataWidth(dimensions: Int) -> Int { 2 * dimensions }
 
     // MARK: Build
 
@@ -32,16 +38,9 @@ struct KDTree: StaticTree {
         rows: UnsafePointer<Float>, count: Int, dimensions: Int, metric: Metric,
         parameters: TreeParameters, kernels: VectorKernels
     ) -> (tree: KDTree, order: [UInt32]) {
-        var tree = KDTree()
-        tree.dimensions = dimensions
-        var order = (0..<UInt32(count)).map { $0 }
-        guard count > 0 else { return (tree, order) }
-        var keys = [Float](repeating: 0, count: count)
-        order.withUnsafeMutableBufferPointer { order in
-            keys.withUnsafeMutableBufferPointer { keys in
-                _ = tree.buildNode(start: 0, end: count, level: 1, rows: rows, order: order.baseAddress!,
-                                   keys: keys.baseAddress!, leafSize: parameters.leafSize)
-            }
+        var tree = KDTree(dimensions: dimensions)
+        let order = buildOrder(count: count) { order, keys in
+            _ = tree.buildNode(start: 0, end: count, level: 1, rows: rows, order: order, keys: keys, leafSize: parameters.leafSize)
         }
         return (tree, order)
     }

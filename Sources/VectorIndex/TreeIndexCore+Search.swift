@@ -14,15 +14,8 @@ extension TreeIndexCore {
 
     /// Runs the queries one after another on the calling thread, under one read lock.
     func search(batch queries: UnsafeBufferPointer<Float>, k: Int, options: SearchOptions, budget: Int?) throws -> [SearchResult] {
-        let queryCount = try IndexInputs.queryCount(batch: queries, dimensions: dimensions, k: k)
+        let (prepared, queryCount) = try IndexInputs.prepareBatch(queries, dimensions: dimensions, metric: metric, k: k)
         let budget = try effectiveBudget(budget)
-        var prepared = [Float](repeating: 0, count: queries.count)
-        for q in 0..<queryCount {
-            let one = try IndexInputs.prepareQuery(
-                UnsafeBufferPointer(rebasing: queries[q * dimensions..<(q + 1) * dimensions]),
-                dimensions: dimensions, metric: metric)
-            prepared.replaceSubrange(q * dimensions..<(q + 1) * dimensions, with: one)
-        }
         return prepared.withUnsafeBufferPointer { all in
             lock.withReadLock {
                 (0..<queryCount).map { searchUnderLock(all.baseAddress! + $0 * dimensions, k: k, options: options, budget: budget) }

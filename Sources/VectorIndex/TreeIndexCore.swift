@@ -19,7 +19,7 @@ final class TreeIndexCore<Tree: StaticTree>: TreeIndexStorage, @unchecked Sendab
     let kernels: VectorKernels
     let lock = ReadWriteLock()
 
-    var tree = Tree()
+    var tree: Tree
     /// Tree rows, in tree order.
     var rows: RowBuffer<Float>
     /// Tree slot → id.
@@ -46,6 +46,7 @@ final class TreeIndexCore<Tree: StaticTree>: TreeIndexStorage, @unchecked Sendab
         self.parameters = parameters
         self.searchBudget = searchBudget
         self.kernels = kernels
+        tree = Tree(dimensions: dimensions)
         rows = RowBuffer(width: dimensions, capacity: 16)
         pending = RowBuffer(width: dimensions, capacity: parameters.leafSize + 1)
     }

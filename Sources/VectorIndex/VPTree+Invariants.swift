@@ -5,21 +5,11 @@ extension VPTree {
     /// its vantage point in two contiguous parts, and that every row's distance to the vantage
     /// point lies in the span its node records for that side (within rounding).
     func invariantViolations(rows: UnsafePointer<Float>, count: Int, dimensions d: Int, kernels: VectorKernels) -> [String] {
-        var problems: [String] = []
-        guard !nodes.isEmpty else {
-            return count == 0 ? [] : ["an empty tree over \(count) rows"]
-        }
-        if nodes[0].first != 0 || Int(nodes[0].end) != count {
-            problems.append("the root covers \(nodes[0].first)..<\(nodes[0].end), not 0..<\(count)")
-        }
-        for (index, node) in nodes.enumerated() where !node.isLeaf {
-            let left = nodes[Int(node.left)], right = nodes[Int(node.right)]
-            if left.first != node.first + 1 || left.end != right.first || right.end != node.end || left.count == 0 || right.count == 0 {
-                problems.append("node \(index)'s children do not split the rows after its vantage point in two")
-                continue
-            }
+        var (problems, inner) = sharedInvariantViolations(count: count, skipped: 1)
+        for index in inner {
+            let node = nodes[index]
             let vantage = rows + Int(node.first) * d
-            for (child, spanStart) in [(left, 0), (right, 2)] {
+            for (child, spanStart) in [(nodes[Int(node.left)], 0), (nodes[Int(node.right)], 2)] {
                 let low = spans[index * 4 + spanStart], high = spans[index * 4 + spanStart + 1]
                 for position in Int(child.first)..<Int(child.end) {
                     let distance = kernels.squaredL2(vantage, rows + position * d, count: d).squareRoot()

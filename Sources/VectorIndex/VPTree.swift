@@ -13,6 +13,9 @@ import VectorMath
 /// makes a capped search (`TreeSearch.budget`) spend its budget where neighbours are likeliest.
 struct VPTree: StaticTree {
     static let fileKind = "VPTR"
+    static let sectionTags = (nodes: "VPND", data: "VPSP")
+    /// An inner node holds its vantage point and two non-empty children.
+    static let minimumInnerRows = 3
     /// Candidate vantage points tried per node, and rows sampled to rate each (Yianilos picks the
     /// candidate whose distances to a sample spread the most).
     static let vantageCandidates = 5
@@ -25,12 +28,16 @@ struct VPTree: StaticTree {
     /// child, then of the right child (zeros for a leaf).
     var spans: [Float] = []
     var largestLeaf = 0
-    /// Nodes on the longest root-to-leaf path.
     var depth = 0
 
-    init() {}
+    init(dimensions: Int) {}
 
-    var nodeCount: Int { nodes.count }
+    var nodeData: [Float] {
+        get { spans }
+        set { spans = newValue }
+    }
+
+    static func nodeDataWidth(dimensions: Int) -> Int { 4 }
 
     // MARK: Build
 
@@ -38,16 +45,11 @@ struct VPTree: StaticTree {
         rows: UnsafePointer<Float>, count: Int, dimensions: Int, metric: Metric,
         parameters: TreeParameters, kernels: VectorKernels
     ) -> (tree: VPTree, order: [UInt32]) {
-        var tree = VPTree()
-        var order = (0..<UInt32(count)).map { $0 }
-        guard count > 0 else { return (tree, order) }
-        var keys = [Float](repeating: 0, count: count)
+        var tree = VPTree(dimensions: dimensions)
         var builder = Builder(rows: rows, dimensions: dimensions, kernels: kernels, leafSize: parameters.leafSize,
                               random: SplitMix64(seed: parameters.seed))
-        order.withUnsafeMutableBufferPointer { order in
-            keys.withUnsafeMutableBufferPointer { keys in
-                _ = builder.node(start: 0, end: count, level: 1, tree: &tree, order: order.baseAddress!, distances: keys.baseAddress!)
-            }
+        let order = buildOrder(count: count) { order, keys in
+            _ = builder.node(start: 0, end: count, level: 1, tree: &tree, order: order, distances: keys)
         }
         return (tree, order)
     }

@@ -261,35 +261,24 @@ func expectIdentical(_ result: SearchResult, _ ranking: [Neighbor], k: Int, _ la
 
     @Test(arguments: TreeKind.allCases)
     func badInputIsRejectedWithAReason(kind: TreeKind) throws {
-        func expectError(_ code: VectorIndexError.Code, _ body: () throws -> Void) {
-            do {
-                try body()
-                Issue.record("expected \(code)")
-            } catch let error as VectorIndexError {
-                #expect(error.code == code, "\(error)")
-                #expect(!error.message.isEmpty)
-            } catch {
-                Issue.record("unexpected \(error)")
-            }
-        }
         let index = try kind.make(dimensions: 4, metric: .cosine)
         try index.add([1, 2, 3, 4], ids: [1])
-        expectError(.invalidVector) { _ = try index.search([1, 2, 3], k: 1) }
-        expectError(.invalidVector) { _ = try index.search([1, .nan, 3, 4], k: 1) }
-        expectError(.invalidArgument) { _ = try index.search([1, 2, 3, 4], k: 0) }
-        expectError(.invalidVector) { _ = try index.search(batch: [1, 2, 3, 4, 5], k: 1) }
-        expectError(.invalidVector) { try index.add([0, 0, 0, 0], ids: [2]) }
-        expectError(.invalidVector) { try index.add([1, 2, .infinity, 4], ids: [2]) }
-        expectError(.invalidArgument) { try index.add([1, 2, 3, 4], ids: [2, 3]) }
+        expectIndexError(.invalidVector) { _ = try index.search([1, 2, 3], k: 1) }
+        expectIndexError(.invalidVector) { _ = try index.search([1, .nan, 3, 4], k: 1) }
+        expectIndexError(.invalidArgument) { _ = try index.search([1, 2, 3, 4], k: 0) }
+        expectIndexError(.invalidVector) { _ = try index.search(batch: [1, 2, 3, 4, 5], k: 1) }
+        expectIndexError(.invalidVector) { try index.add([0, 0, 0, 0], ids: [2]) }
+        expectIndexError(.invalidVector) { try index.add([1, 2, .infinity, 4], ids: [2]) }
+        expectIndexError(.invalidArgument) { try index.add([1, 2, 3, 4], ids: [2, 3]) }
         #expect(index.count == 1)
-        expectError(.invalidArgument) { _ = try kind.make(dimensions: 0, metric: .l2) }
-        expectError(.invalidArgument) { _ = try kind.make(dimensions: 4, metric: .l2, parameters: TreeParameters(leafSize: 2)) }
-        expectError(.invalidArgument) { _ = try kind.make(dimensions: 4, metric: .l2, parameters: TreeParameters(rebuildFraction: 0)) }
-        expectError(.invalidArgument) { _ = try kind.make(dimensions: 4, metric: .l2, parameters: TreeParameters(compactionFraction: 1.5)) }
+        expectIndexError(.invalidArgument) { _ = try kind.make(dimensions: 0, metric: .l2) }
+        expectIndexError(.invalidArgument) { _ = try kind.make(dimensions: 4, metric: .l2, parameters: TreeParameters(leafSize: 2)) }
+        expectIndexError(.invalidArgument) { _ = try kind.make(dimensions: 4, metric: .l2, parameters: TreeParameters(rebuildFraction: 0)) }
+        expectIndexError(.invalidArgument) { _ = try kind.make(dimensions: 4, metric: .l2, parameters: TreeParameters(compactionFraction: 1.5)) }
         if kind == .vp {
-            expectError(.invalidArgument) { _ = try VPTreeIndex(dimensions: 4, metric: .innerProduct) }
-            expectError(.invalidArgument) { _ = try VPTreeIndex(dimensions: 4, metric: .l2, searchBudget: 0) }
-            expectError(.invalidArgument) { _ = try (index as! VPTreeIndex).search([1, 2, 3, 4], k: 1, maxScored: 0) }
+            expectIndexError(.invalidArgument) { _ = try VPTreeIndex(dimensions: 4, metric: .innerProduct) }
+            expectIndexError(.invalidArgument) { _ = try VPTreeIndex(dimensions: 4, metric: .l2, searchBudget: 0) }
+            expectIndexError(.invalidArgument) { _ = try (index as! VPTreeIndex).search([1, 2, 3, 4], k: 1, maxScored: 0) }
         }
     }
 

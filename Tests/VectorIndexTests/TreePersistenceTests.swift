@@ -70,36 +70,12 @@ import VectorMath
         let good = try Data(contentsOf: URL(fileURLWithPath: path))
 
         func expectRejected(_ bytes: Data, _ label: String, code: VectorIndexError.Code = .corruptFile) {
-            let bad = folder.file("bad-\(label)")
-            _ = FileManager.default.createFile(atPath: bad, contents: bytes)
-            do {
-                _ = try kind.load(bad)
-                Issue.record("\(kind) \(label): loaded a damaged file")
-            } catch let error as VectorIndexError {
-                #expect(error.code == code, "\(kind) \(label): \(error)")
-                #expect(!error.message.isEmpty)
-            } catch {
-                Issue.record("\(kind) \(label): unexpected error \(error)")
-            }
+            expectLoadRejected(bytes, in: folder, "\(kind)-\(label)", code: code) { _ = try kind.load($0) }
         }
 
-        for length in [0, 7, 15, 30, 60, good.count / 4, good.count / 2, good.count - 40, good.count - 1] {
-            expectRejected(good.prefix(length), "truncated-\(length)")
+        for damage in FileDamage.variants(of: good, flips: 25, seed: 21) {
+            expectRejected(damage.bytes, damage.label, code: damage.code)
         }
-        var generator = SeededGenerator(seed: 21)
-        for _ in 0..<25 {
-            var flipped = good
-            let offset = Int.random(in: 16..<good.count, using: &generator)
-            flipped[offset] ^= 0x04
-            expectRejected(flipped, "flip-\(offset)")
-        }
-        var badMagic = good
-        badMagic[2] = UInt8(ascii: "?")
-        expectRejected(badMagic, "magic")
-        var newerVersion = good
-        newerVersion[8] = 7
-        expectRejected(newerVersion, "version", code: .incompatibleFile)
-        expectRejected(good + Data([0]), "trailing-bytes")
         expectRejected(Data(repeating: 0xFF, count: 200), "noise")
 
         // Another kind of index, and a missing file.
@@ -137,14 +113,7 @@ import VectorMath
             var words = table.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
             forge(&words)
             let forged = good.replacing(tag, with: words.withUnsafeBytes { Data($0) })
-            let bad = folder.file("forged")
-            _ = FileManager.default.createFile(atPath: bad, contents: forged)
-            do {
-                _ = try kind.load(bad)
-                Issue.record("\(kind) \(label): loaded a forged tree")
-            } catch let error as VectorIndexError {
-                #expect(error.code == .corruptFile, "\(kind) \(label): \(error)")
-            }
+            expectLoadRejected(forged, in: folder, "\(kind) \(label)") { _ = try kind.load($0) }
         }
     }
 }
