@@ -126,7 +126,9 @@ struct VPTree: StaticTree {
 
     // MARK: Search
 
-    /// Best-first branch and bound over the triangle inequality.
+    /// Best-first branch and bound over the triangle inequality, in the manner of priority search
+    /// (Arya & Mount 1993): from the unexplored subtree with the lowest bound, descend through the
+    /// nearer child to a leaf and keep each farther child in the frontier.
     /// - Complexity: O(log n) nodes when the data's intrinsic dimension is low; up to O(n) when
     ///   distances concentrate (high intrinsic dimension) and no subtree can be pruned.
     func search(_ search: inout TreeSearch) {
@@ -139,32 +141,44 @@ struct VPTree: StaticTree {
         nodes.withUnsafeBufferPointer { nodes in
             spans.withUnsafeBufferPointer { spans in
                 while !frontier.isEmpty {
-                    let bound = -frontier.topKey
-                    // Every other subtree's bound is at least this one: nothing left can enter.
-                    if search.heap.isFull && bound > search.radius { break }
+                    // Every other subtree's bound is at least this one's: if it cannot hold a
+                    // better neighbour, nothing left can.
+                    if search.heap.isFull && -frontier.topKey > search.radius { break }
                     if search.isOverBudget {
                         search.stoppedEarly = true
                         break
                     }
-                    let index = Int(frontier.topID)
-                    let node = nodes[index]
+                    var index = Int(frontier.topID), bound = -frontier.topKey
                     frontier.pop()
-                    if node.isLeaf {
-                        search.scoreTreeRows(from: Int(node.first), count: node.count)
-                        continue
+                    while true {
+                        let node = nodes[index]
+                        if node.isLeaf {
+                            search.scoreTreeRows(from: Int(node.first), count: node.count)
+                            break
+                        }
+                        let vantage = search.rows + Int(node.first) * d
+                        let squared = kernels.squaredL2(query, vantage, count: d)
+                        search.scored += 1
+                        search.offerTreeRow(Int(node.first), key: isL2 ? squared : -kernels.dot(query, vantage, count: d))
+                        let t = squared.squareRoot()
+                        let span = spans.baseAddress! + index * 4
+                        let tolerance = slack * (t + span[3])
+                        let leftBound = max(bound, t - span[1] - tolerance, span[0] - t - tolerance)
+                        let rightBound = max(bound, t - span[3] - tolerance, span[2] - t - tolerance)
+                        let (near, nearBound, far, farBound) = leftBound <= rightBound
+                            ? (node.left, leftBound, node.right, rightBound)
+                            : (node.right, rightBound, node.left, leftBound)
+                        let radius = search.radius
+                        if !(search.heap.isFull && farBound > radius) { frontier.pushGrowing(-farBound, far) }
+                        if search.heap.isFull && nearBound > radius { break }
+                        if search.isOverBudget {
+                            // Leave the rest of the descent to the frontier, which stops the walk.
+                            frontier.pushGrowing(-nearBound, near)
+                            break
+                        }
+                        index = Int(near)
+                        bound = nearBound
                     }
-                    let vantage = search.rows + Int(node.first) * d
-                    let squared = kernels.squaredL2(query, vantage, count: d)
-                    search.scored += 1
-                    search.offerTreeRow(Int(node.first), key: isL2 ? squared : -kernels.dot(query, vantage, count: d))
-                    let t = squared.squareRoot()
-                    let span = spans.baseAddress! + index * 4
-                    let tolerance = slack * (t + span[3])
-                    let leftBound = max(bound, t - span[1] - tolerance, span[0] - t - tolerance)
-                    let rightBound = max(bound, t - span[3] - tolerance, span[2] - t - tolerance)
-                    let radius = search.radius
-                    if !(search.heap.isFull && leftBound > radius) { frontier.pushGrowing(-leftBound, node.left) }
-                    if !(search.heap.isFull && rightBound > radius) { frontier.pushGrowing(-rightBound, node.right) }
                 }
             }
         }
