@@ -33,7 +33,7 @@ extension TreeIndexCore {
     /// Whether a filter matches so few ids that scoring them directly beats walking the tree,
     /// which can prune little until it has found `k` matches.
     private func prefersScan(of filter: IDFilter, k: Int) -> Bool {
-        filter.count <= max(k * parameters.leafSize, liveCount / 16)
+        filter.count <= liveCount / 16 || filter.count / parameters.leafSize <= k
     }
 
     private func searchUnderLock(_ query: UnsafePointer<Float>, k: Int, options: SearchOptions, budget: Int) -> SearchResult {
@@ -41,9 +41,10 @@ extension TreeIndexCore {
         if let filter = options.filter, prefersScan(of: filter, k: k) {
             return scan(query, k: k, filter: filter, minimumScore: options.minimumScore)
         }
-        var heap = MaxHeap(capacity: k)
+        // No more than every live vector can be found, whatever `k` asks for.
+        var heap = MaxHeap(capacity: min(k, liveCount))
         defer { heap.deallocate() }
-        let scoreCapacity = max(tree.largestLeaf, 256)
+        let scoreCapacity = min(max(tree.largestLeaf, 256), 4096)  // leaves are scored in blocks of this
         let (scored, exact) = withUnsafeTemporaryAllocation(of: Float.self, capacity: scoreCapacity) { scores in
             rowIDs.withUnsafeBufferPointer { ids in
                 dead.withUnsafeBufferPointer { dead in
@@ -71,7 +72,7 @@ extension TreeIndexCore {
     /// Scores every live vector whose id is in `filter`: the exact answer for a selective filter.
     /// - Complexity: O(|filter| · d).
     private func scan(_ query: UnsafePointer<Float>, k: Int, filter: IDFilter, minimumScore: Float?) -> SearchResult {
-        var heap = MaxHeap(capacity: k)
+        var heap = MaxHeap(capacity: min(k, filter.count))
         defer { heap.deallocate() }
         var scored = 0
         for id in filter.ids {

@@ -212,6 +212,9 @@ func expectIdentical(_ result: SearchResult, _ ranking: [Neighbor], k: Int, _ la
         #expect(index.shape.nodes == 0 && index.shape.buffered == 3)
         let result = try index.search([0, 0, 0], k: 5)
         #expect(result.ids == [7, 8, 9] && result.isExact && result.candidatesScored == 3)
+        // A huge k asks for no more memory than the index holds vectors.
+        #expect(try index.search([0, 0, 0], k: Int.max / 2).ids == [7, 8, 9])
+        #expect(try index.search([0, 0, 0], k: Int.max / 2, options: SearchOptions(filter: IDFilter([8]))).ids == [8])
         #expect(result.neighbors.map(\.score) == [-1, -2, -3])
         index.rebuild()
         #expect(index.shape.nodes == 1 && index.shape.buffered == 0)
