@@ -48,6 +48,7 @@ public class TreeIndex: VectorIndex, @unchecked Sendable {
         /// Nodes on the longest root-to-leaf path.
         public var depth: Int
 
+        /// A shape with these counts.
         public init(nodes: Int, treeVectors: Int, tombstones: Int, buffered: Int, depth: Int) {
             self.nodes = nodes
             self.treeVectors = treeVectors
@@ -57,24 +58,33 @@ public class TreeIndex: VectorIndex, @unchecked Sendable {
         }
     }
 
+    /// Components per vector.
     public var dimensions: Int { core.dimensions }
+    /// How vectors are compared.
     public var metric: Metric { core.metric }
     /// The build and rebuild parameters.
     public var parameters: TreeParameters { core.parameters }
+    /// Live vectors, in the tree and in the buffer.
+    /// - Complexity: O(1).
     public var count: Int { core.count }
 
     /// Nodes, tree and buffer sizes, tombstones and depth, read together.
     /// - Complexity: O(1).
     public var shape: Shape { core.shape }
 
+    /// Whether a live vector has this id.
     /// - Complexity: O(1).
     public func contains(_ id: UInt32) -> Bool { core.contains(id) }
 
+    /// A copy of the stored vector for `id` (normalised under cosine), or nil if there is none.
     /// - Complexity: O(d).
     public func vector(for id: UInt32) -> [Float]? { core.vector(for: id) }
 
     /// Buffers the vectors (an id already present is replaced); a rebuild merges the buffer into
     /// the tree once it is large enough.
+    /// - Throws: `invalidVector` naming the first bad row (wrong length, NaN or infinity, or all
+    ///   zeros under cosine), `invalidArgument` when vectors and ids do not match; nothing is
+    ///   added then.
     /// - Complexity: O(n·d) for n vectors, plus an O(N·log N·d) rebuild over all N live vectors
     ///   when one is due (amortised O(log N·d / rebuildFraction) per vector).
     public func add(_ vectors: UnsafeBufferPointer<Float>, ids: UnsafeBufferPointer<UInt32>) throws {
@@ -87,6 +97,8 @@ public class TreeIndex: VectorIndex, @unchecked Sendable {
     @discardableResult public func remove(_ ids: [UInt32]) -> Int { core.remove(ids) }
 
     /// The `k` nearest neighbours (exact unless the index has a search budget).
+    /// - Throws: `invalidArgument` for `k` below 1, `invalidVector` for a query of the wrong
+    ///   length or with NaN or infinity.
     /// - Complexity: O(log N) nodes plus the leaves a query's ball meets, for data of low
     ///   (intrinsic) dimension; it tends to O(N·d) as the dimension grows.
     public func search(_ query: UnsafeBufferPointer<Float>, k: Int, options: SearchOptions = .default) throws -> SearchResult {
@@ -94,6 +106,7 @@ public class TreeIndex: VectorIndex, @unchecked Sendable {
     }
 
     /// Runs the queries one after another on the calling thread.
+    /// - Throws: what `search` throws, for the first bad query, before any is run.
     /// - Complexity: that of `search` per query.
     public func search(batch queries: UnsafeBufferPointer<Float>, k: Int, options: SearchOptions = .default) throws -> [SearchResult] {
         try core.search(batch: queries, k: k, options: options, budget: nil)
@@ -108,6 +121,7 @@ public class TreeIndex: VectorIndex, @unchecked Sendable {
     public func invariantViolations() -> [String] { core.invariantViolations() }
 
     /// Writes the index, tree included, to `path` atomically.
+    /// - Throws: `io` when the file cannot be written or renamed.
     /// - Complexity: O(N·d) bytes written.
     public func save(to path: String) throws { try core.save(to: path) }
 }

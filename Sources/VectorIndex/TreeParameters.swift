@@ -15,6 +15,7 @@ public struct TreeParameters: Sendable, Equatable {
     /// Seeds the random choices of a build (the VP-tree's vantage points), so builds repeat.
     public var seed: UInt64
 
+    /// Parameters with these values; the defaults suit vectors of up to a few dozen dimensions.
     public init(leafSize: Int = 32, rebuildFraction: Double = 0.1, compactionFraction: Double = 0.25, seed: UInt64 = 42) {
         self.leafSize = leafSize
         self.rebuildFraction = rebuildFraction
