@@ -102,4 +102,7 @@ static inline size_t loupe_atomic_fetch_add(size_t *value, size_t delta) {
 }
 #endif
 
+// Bounds against boxes (the k-d tree's pruning test), in their own header.
+#include "CBoxKernels.h"
+
 #endif
