@@ -92,13 +92,12 @@ extension MinHashLSHIndex {
         }
         try reader.finish()
 
-        index.slotIDs = ids
         index.slotOfID.reserveCapacity(n)
-        index.nextInBucket = [UInt32](repeating: noSlot, count: n * bands)
         for (slot, id) in ids.enumerated() {
             guard index.slotOfID.updateValue(slot, forKey: id) == nil else { throw corrupt("stores id \(id) twice") }
-            index.link(slot)
         }
+        index.slotIDs = ids
+        index.relinkAll()
         return index
     }
 }

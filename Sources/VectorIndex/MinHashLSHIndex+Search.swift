@@ -93,13 +93,16 @@ extension MinHashLSHIndex {
     /// The slots sharing a bucket with the query in at least one band, each once, ascending.
     /// Callers hold the read lock.
     func candidateSlots(_ query: UnsafePointer<UInt64>) -> [UInt32] {
-        let bands = banding.bands
+        let bands = banding.bands, table = buckets, links = links.base
         var slots: [UInt32] = []
-        for band in 0..<bands {
-            guard var slot = buckets[band][bandKey(query, band: band)] else { continue }
-            while slot != Self.noSlot {
-                slots.append(slot)
-                slot = nextInBucket[Int(slot) * bands + band]
+        withBandKeyBuffers { keys, _, _ in
+            bandKeys(of: query, into: keys, prefetchIn: table)
+            for band in 0..<bands {
+                var slot = table.head(key: keys[band], band: band)
+                while slot != Self.noSlot {
+                    slots.append(slot)
+                    slot = links[Int(slot) * bands + band]
+                }
             }
         }
         slots.sortAndRemoveDuplicates()

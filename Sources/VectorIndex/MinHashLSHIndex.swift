@@ -18,10 +18,11 @@ import VectorMath
 /// exactly when that costs no more than the LSH candidates; writes replace an existing id;
 /// files follow Loupe's checksummed format.
 ///
-/// - Layout: signatures in one aligned row buffer (k × 8 bytes per set); per band a dictionary
-///   from bucket key to the first slot of the bucket, and one "next slot in this bucket" link per
-///   (slot, band) in a flat array, so a bucket costs no allocation of its own. Deletes move the
-///   last slot into the hole, so storage stays dense.
+/// - Layout: signatures in one aligned row buffer (k × 8 bytes per set); one open-addressing
+///   table (`BandBuckets`) from (band, bucket key) to the first slot of the bucket, and one "next
+///   slot in this bucket" link per (slot, band) in a second row buffer, so a bucket costs no
+///   allocation of its own. The table entries of all bands are prefetched before they are
+///   probed. Deletes move the last slot into the hole, so storage stays dense.
 /// - Concurrency: queries share a read lock; writes take it alone. Signatures are computed
 ///   before the lock is taken.
 public final class MinHashLSHIndex: @unchecked Sendable {
@@ -46,12 +47,12 @@ public final class MinHashLSHIndex: @unchecked Sendable {
     var slotOfID: [UInt32: Int] = [:]
     /// Slot → its tokens ascending without repeats (only when `keepsSets`).
     var sets: [[UInt64]] = []
-    /// Band → bucket key → the first slot of the bucket.
-    var buckets: [[UInt64: UInt32]]
-    /// (slot · bands + band) → the next slot in the same bucket, or `noSlot`.
-    var nextInBucket: [UInt32] = []
+    /// (band, bucket key) → the first slot of the bucket.
+    var buckets: BandBuckets
+    /// Slot → per band, the next slot in the same bucket, or `noSlot`.
+    var links: RowBuffer<UInt32>
 
-    static let noSlot = UInt32.max
+    static let noSlot = BandBuckets.noSlot
 
     /// An empty index with explicit bands and rows.
     /// - Parameters:
@@ -71,7 +72,8 @@ public final class MinHashLSHIndex: @unchecked Sendable {
         keepsSets = keepSets
         self.shingling = shingling
         signatures = RowBuffer(width: hasher.numPermutations, capacity: 1024)
-        buckets = Array(repeating: [:], count: banding.bands)
+        links = RowBuffer(width: banding.bands, capacity: 1024)
+        buckets = BandBuckets(capacity: 1024 * banding.bands)
     }
 
     /// An empty index tuned for a Jaccard `threshold`: bands and rows from
@@ -85,7 +87,11 @@ public final class MinHashLSHIndex: @unchecked Sendable {
         try self.init(hasher: hasher, banding: banding, keepSets: keepSets, shingling: shingling)
     }
 
-    deinit { signatures.deallocate() }
+    deinit {
+        signatures.deallocate()
+        links.deallocate()
+        buckets.deallocate()
+    }
 
     /// Stored sets.
     public var count: Int { lock.withReadLock { slotIDs.count } }
@@ -109,9 +115,8 @@ public final class MinHashLSHIndex: @unchecked Sendable {
     /// Bytes held by signatures, bucket links, bucket tables and kept sets (an estimate).
     public var memoryBytes: Int {
         lock.withReadLock {
-            let entries = buckets.reduce(0) { $0 + $1.capacity }
-            return signatures.capacity * hasher.numPermutations * 8 + nextInBucket.capacity * 4
-                + entries * 13 + sets.reduce(0) { $0 + $1.count * 8 + 32 } + slotIDs.count * 20
+            signatures.capacity * hasher.numPermutations * 8 + links.capacity * banding.bands * 4 + buckets.byteCount
+                + sets.reduce(0) { $0 + $1.count * 8 + 32 } + slotIDs.count * 20
         }
     }
 
@@ -119,15 +124,22 @@ public final class MinHashLSHIndex: @unchecked Sendable {
 
     /// Adds signatures, row-major (`hasher.numPermutations` values each), one per id. An id already
     /// present is replaced.
+    /// - Parameter sets: each signature's set of tokens, required when the index keeps sets
+    ///   (and ignored otherwise).
     /// - Throws: `invalidArgument` if the lengths disagree, a value exceeds 2^61 − 1, or the index
-    ///   keeps sets (then insert tokens); nothing is added then.
+    ///   keeps sets and none are given; nothing is added then.
     /// - Complexity: O(n · bands) bucket updates.
-    public func insert(signatures values: UnsafeBufferPointer<UInt64>, ids: UnsafeBufferPointer<UInt32>) throws {
-        guard !keepsSets else {
-            throw VectorIndexError(.invalidArgument, "this index keeps sets: insert tokens, not bare signatures")
-        }
+    public func insert(signatures values: UnsafeBufferPointer<UInt64>, ids: UnsafeBufferPointer<UInt32>,
+                       sets: [[UInt64]]? = nil) throws {
         try validate(signatures: values, count: ids.count)
-        store(signatures: values.baseAddress, ids: ids, sets: nil)
+        var kept: [[UInt64]]?
+        if keepsSets {
+            guard let sets, sets.count == ids.count else {
+                throw VectorIndexError(.invalidArgument, "this index keeps sets: give one set of tokens per signature")
+            }
+            kept = sets.map(Jaccard.sortedUnique)
+        }
+        store(signatures: values.baseAddress, ids: ids, sets: kept)
     }
 
     /// Adds the sets `tokens[setOffsets[i]..<setOffsets[i + 1]]`, one per id, computing their
@@ -147,27 +159,37 @@ public final class MinHashLSHIndex: @unchecked Sendable {
         values.withUnsafeBufferPointer { store(signatures: $0.baseAddress, ids: ids, sets: kept) }
     }
 
-    /// Writes validated signatures under the write lock.
+    /// Writes validated signatures under the write lock. The bucket keys of the next set are
+    /// computed and prefetched while the current one is linked.
     private func store(signatures values: UnsafePointer<UInt64>?, ids: UnsafeBufferPointer<UInt32>, sets kept: [[UInt64]]?) {
         guard let values, !ids.isEmpty else { return }
         let k = hasher.numPermutations, bands = banding.bands
         lock.withWriteLock {
             signatures.reserve(rows: slotIDs.count + ids.count, keeping: slotIDs.count)
-            for (row, id) in ids.enumerated() {
-                let slot: Int
-                if let existing = slotOfID[id] {
-                    slot = existing
-                    unlink(slot)
-                } else {
-                    slot = slotIDs.count
-                    slotIDs.append(id)
-                    slotOfID[id] = slot
-                    nextInBucket.append(contentsOf: repeatElement(Self.noSlot, count: bands))
-                    if keepsSets { sets.append([]) }
+            links.reserve(rows: slotIDs.count + ids.count, keeping: slotIDs.count)
+            withBandKeyBuffers { current, next, old in
+                var table = buckets
+                defer { buckets = table }
+                table.reserve((slotIDs.count + ids.count) * bands)
+                bandKeys(of: values, into: next, prefetchIn: table)
+                for (row, id) in ids.enumerated() {
+                    swap(&current, &next)
+                    if row + 1 < ids.count { bandKeys(of: values + (row + 1) * k, into: next, prefetchIn: table) }
+                    let slot: Int
+                    if let existing = slotOfID[id] {
+                        slot = existing
+                        bandKeys(of: signatures.row(slot), into: old, prefetchIn: nil)
+                        Self.unlink(slot, keys: old, bands: bands, table: &table, links: links.base)
+                    } else {
+                        slot = slotIDs.count
+                        slotIDs.append(id)
+                        slotOfID[id] = slot
+                        if keepsSets { sets.append([]) }
+                    }
+                    signatures.row(slot).update(from: values + row * k, count: k)
+                    if let kept { sets[slot] = kept[row] }
+                    Self.link(slot, keys: current, bands: bands, table: &table, links: links.base)
                 }
-                signatures.row(slot).update(from: values + row * k, count: k)
-                if let kept { sets[slot] = kept[row] }
-                link(slot)
             }
         }
     }
@@ -179,67 +201,100 @@ public final class MinHashLSHIndex: @unchecked Sendable {
     public func remove(_ ids: [UInt32]) -> Int {
         let bands = banding.bands
         return lock.withWriteLock {
-            var removed = 0
-            for id in ids {
-                guard let slot = slotOfID.removeValue(forKey: id) else { continue }
-                removed += 1
-                unlink(slot)
-                let last = slotIDs.count - 1
-                if slot != last {
-                    unlink(last)
-                    signatures.copyRow(last, to: slot)
-                    slotIDs[slot] = slotIDs[last]
-                    slotOfID[slotIDs[slot]] = slot
-                    if keepsSets { sets.swapAt(slot, last) }
-                    link(slot)
+            withBandKeyBuffers { keys, lastKeys, _ in
+                var table = buckets
+                defer { buckets = table }
+                var removed = 0
+                for id in ids {
+                    guard let slot = slotOfID.removeValue(forKey: id) else { continue }
+                    removed += 1
+                    bandKeys(of: signatures.row(slot), into: keys, prefetchIn: table)
+                    Self.unlink(slot, keys: keys, bands: bands, table: &table, links: links.base)
+                    let last = slotIDs.count - 1
+                    if slot != last {
+                        // The last slot moves into the hole: relink it under its new slot number.
+                        bandKeys(of: signatures.row(last), into: lastKeys, prefetchIn: table)
+                        Self.unlink(last, keys: lastKeys, bands: bands, table: &table, links: links.base)
+                        signatures.copyRow(last, to: slot)
+                        slotIDs[slot] = slotIDs[last]
+                        slotOfID[slotIDs[slot]] = slot
+                        if keepsSets { sets.swapAt(slot, last) }
+                        Self.link(slot, keys: lastKeys, bands: bands, table: &table, links: links.base)
+                    }
+                    slotIDs.removeLast()
+                    if keepsSets { sets.removeLast() }
                 }
-                slotIDs.removeLast()
-                if keepsSets { sets.removeLast() }
-                nextInBucket.removeLast(bands)
+                return removed
             }
-            return removed
         }
     }
 
-    // MARK: Buckets (callers hold the write lock)
+    // MARK: Buckets
 
-    /// The bucket key of one band of a signature.
+    /// Rebuilds the buckets of every slot (after loading), sizing the table once.
+    func relinkAll() {
+        let n = slotIDs.count, bands = banding.bands
+        links.reserve(rows: n, keeping: 0)
+        var table = BandBuckets(capacity: n * bands)
+        withBandKeyBuffers { current, next, _ in
+            if n > 0 { bandKeys(of: signatures.row(0), into: next, prefetchIn: table) }
+            for slot in 0..<n {
+                swap(&current, &next)
+                if slot + 1 < n { bandKeys(of: signatures.row(slot + 1), into: next, prefetchIn: table) }
+                Self.link(slot, keys: current, bands: bands, table: &table, links: links.base)
+            }
+        }
+        buckets.deallocate()
+        buckets = table
+    }
+
+    /// Runs `body` with three scratch buffers of one bucket key per band.
+    func withBandKeyBuffers<T>(
+        _ body: (inout UnsafeMutablePointer<UInt64>, inout UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<UInt64>) throws -> T
+    ) rethrows -> T {
+        let bands = banding.bands
+        return try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 3 * bands) { buffer in
+            var first = buffer.baseAddress!, second = first + bands
+            return try body(&first, &second, first + 2 * bands)
+        }
+    }
+
+    /// The bucket key of each band of `signature` (XXH64 of the band's values, seeded by the
+    /// band), written to `keys`; their table entries are prefetched when a table is given.
     @inline(__always)
-    func bandKey(_ signature: UnsafePointer<UInt64>, band: Int) -> UInt64 {
+    func bandKeys(of signature: UnsafePointer<UInt64>, into keys: UnsafeMutablePointer<UInt64>, prefetchIn table: BandBuckets?) {
         let rows = banding.rows
-        return loupe_xxh64(signature + band * rows, rows * 8, UInt64(band))
-    }
-
-    /// Puts `slot` at the head of the bucket of each of its bands.
-    func link(_ slot: Int) {
-        let row = signatures.row(slot), bands = banding.bands
-        for band in 0..<bands {
-            let previousHead = buckets[band].updateValue(UInt32(slot), forKey: bandKey(row, band: band))
-            nextInBucket[slot * bands + band] = previousHead ?? Self.noSlot
+        for band in 0..<banding.bands {
+            keys[band] = loupe_xxh64(signature + band * rows, rows * 8, UInt64(band))
+            table?.prefetch(keys[band])
         }
     }
 
-    /// Takes `slot` out of the bucket of each of its bands.
-    func unlink(_ slot: Int) {
-        let row = signatures.row(slot), bands = banding.bands
+    /// Puts `slot` at the head of its bucket in every band.
+    static func link(_ slot: Int, keys: UnsafePointer<UInt64>, bands: Int, table: inout BandBuckets,
+                     links: UnsafeMutablePointer<UInt32>) {
+        let row = links + slot * bands
+        for band in 0..<bands { row[band] = table.push(UInt32(slot), key: keys[band], band: band) }
+    }
+
+    /// Takes `slot` out of its bucket in every band.
+    /// - Complexity: O(bucket length) per band.
+    static func unlink(_ slot: Int, keys: UnsafePointer<UInt64>, bands: Int, table: inout BandBuckets,
+                       links: UnsafeMutablePointer<UInt32>) {
+        let target = UInt32(slot)
         for band in 0..<bands {
-            let key = bandKey(row, band: band)
-            let next = nextInBucket[slot * bands + band]
-            guard let head = buckets[band][key] else { continue }
-            if Int(head) == slot {
-                if next == Self.noSlot {
-                    buckets[band].removeValue(forKey: key)
-                } else {
-                    buckets[band][key] = next
-                }
+            let next = links[slot * bands + band]
+            let head = table.head(key: keys[band], band: band)
+            if head == target {
+                table.setHead(next, key: keys[band], band: band)
             } else {
-                var previous = Int(head)
-                while nextInBucket[previous * bands + band] != UInt32(slot) {
-                    previous = Int(nextInBucket[previous * bands + band])
+                var previous = head
+                while previous != noSlot && links[Int(previous) * bands + band] != target {
+                    previous = links[Int(previous) * bands + band]
                 }
-                nextInBucket[previous * bands + band] = next
+                if previous != noSlot { links[Int(previous) * bands + band] = next }
             }
-            nextInBucket[slot * bands + band] = Self.noSlot
+            links[slot * bands + band] = noSlot
         }
     }
 
