@@ -137,13 +137,14 @@ AVX2_TARGET static void minhash_avx2(const uint64_t *a, const uint64_t *b, size_
 
 #define AVX512_TARGET __attribute__((target("avx512f")))
 
-/// (a·x + b) mod p in each of 8 lanes; `ah` = a >> 32, `xh` = x >> 32 (broadcast).
-AVX512_TARGET static inline __m512i permute_avx512(__m512i a, __m512i ah, __m512i b, __m512i x, __m512i xh) {
+/// (a·x + b) mod p in each of 8 lanes; `ah` = a >> 32, `ah8` = 8·ah (< 2^32), `xh` = x >> 32
+/// (broadcast).
+AVX512_TARGET static inline __m512i permute_avx512(__m512i a, __m512i ah, __m512i ah8, __m512i b, __m512i x,
+                                                   __m512i xh) {
     const __m512i p = _mm512_set1_epi64((long long)P);
     __m512i low = _mm512_mul_epu32(a, x);
     __m512i mid = _mm512_add_epi64(_mm512_mul_epu32(ah, x), _mm512_mul_epu32(a, xh));
-    __m512i top = _mm512_mul_epu32(ah, xh);
-    __m512i s = _mm512_add_epi64(b, _mm512_slli_epi64(top, 3));
+    __m512i s = _mm512_add_epi64(b, _mm512_mul_epu32(ah8, xh));  // ah·xh·2^64 ≡ 8·ah·xh
     s = _mm512_add_epi64(s, _mm512_srli_epi64(mid, 29));
     s = _mm512_add_epi64(s, _mm512_and_si512(_mm512_slli_epi64(mid, 32), p));
     s = _mm512_add_epi64(s, _mm512_and_si512(low, p));
@@ -155,10 +156,11 @@ AVX512_TARGET static inline __m512i permute_avx512(__m512i a, __m512i ah, __m512
 /// Folds the chunk `x[0..<n]` into 8·V permutations starting at `j`, all minima in registers.
 #define AVX512_BLOCK(V)                                                                        \
     do {                                                                                       \
-        __m512i av[V], ahv[V], bv[V], mv[V];                                                   \
+        __m512i av[V], ahv[V], ah8v[V], bv[V], mv[V];                                          \
         for (int v = 0; v < V; v++) {                                                          \
             av[v] = _mm512_loadu_si512(a + j + 8 * v);                                         \
             ahv[v] = _mm512_srli_epi64(av[v], 32);                                             \
+            ah8v[v] = _mm512_slli_epi64(ahv[v], 3);                                            \
             bv[v] = _mm512_loadu_si512(b + j + 8 * v);                                         \
             mv[v] = _mm512_loadu_si512(mins + j + 8 * v);                                      \
         }                                                                                      \
@@ -166,7 +168,7 @@ AVX512_TARGET static inline __m512i permute_avx512(__m512i a, __m512i ah, __m512
             __m512i xv = _mm512_set1_epi64((long long)x[i]);                                   \
             __m512i xh = _mm512_srli_epi64(xv, 32);                                            \
             for (int v = 0; v < V; v++)                                                        \
-                mv[v] = _mm512_min_epu64(mv[v], permute_avx512(av[v], ahv[v], bv[v], xv, xh)); \
+                mv[v] = _mm512_min_epu64(mv[v], permute_avx512(av[v], ahv[v], ah8v[v], bv[v], xv, xh)); \
         }                                                                                      \
         for (int v = 0; v < V; v++) _mm512_storeu_si512(mins + j + 8 * v, mv[v]);              \
     } while (0)
@@ -183,11 +185,12 @@ AVX512_TARGET static void minhash_avx512(const uint64_t *a, const uint64_t *b, s
         if (j < perms) {
             __mmask8 mask = (__mmask8)((1u << (perms - j)) - 1u);
             __m512i av = _mm512_maskz_loadu_epi64(mask, a + j), ahv = _mm512_srli_epi64(av, 32);
+            __m512i ah8v = _mm512_slli_epi64(ahv, 3);
             __m512i bv = _mm512_maskz_loadu_epi64(mask, b + j);
             __m512i mv = _mm512_maskz_loadu_epi64(mask, mins + j);
             for (size_t i = 0; i < n; i++) {
                 __m512i xv = _mm512_set1_epi64((long long)x[i]);
-                mv = _mm512_min_epu64(mv, permute_avx512(av, ahv, bv, xv, _mm512_srli_epi64(xv, 32)));
+                mv = _mm512_min_epu64(mv, permute_avx512(av, ahv, ah8v, bv, xv, _mm512_srli_epi64(xv, 32)));
             }
             _mm512_mask_storeu_epi64(mins + j, mask, mv);
         }

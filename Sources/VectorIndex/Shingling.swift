@@ -111,8 +111,10 @@ public struct Shingling: Sendable, Hashable, CustomStringConvertible {
     /// - Complexity: O(|text| · size) for hashing, O(s log s) to sort s shingles.
     public func tokens(of text: String) -> [UInt64] {
         var tokens: [UInt64] = []
+        tokens.reserveCapacity(text.utf8.count)
         forEachShingle(of: text) { tokens.append(loupe_xxh64($0.baseAddress, $0.count, 0)) }
-        return Jaccard.sortedUnique(tokens)
+        tokens.sortAndRemoveDuplicates()
+        return tokens
     }
 
     /// The shingles of `text` in order of appearance, repeats included (for inspection and tests).
@@ -128,6 +130,15 @@ public struct Shingling: Sendable, Hashable, CustomStringConvertible {
         normalized.withUTF8 { bytes in
             guard !bytes.isEmpty else { return }
             let raw = UnsafeRawBufferPointer(bytes)
+            if unit == .characters && bytes.allSatisfy({ $0 < 0x80 }) {
+                // ASCII: every byte is a character.
+                if bytes.count <= size {
+                    body(raw)
+                } else {
+                    for first in 0...(bytes.count - size) { body(UnsafeRawBufferPointer(rebasing: raw[first..<first + size])) }
+                }
+                return
+            }
             // Byte offsets where each unit starts, and one past the end of each unit.
             var starts: [Int] = []
             var ends: [Int] = []
