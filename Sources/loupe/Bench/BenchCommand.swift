@@ -5,5 +5,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Loupe's speed and quality on real data.",
-        subcommands: [ANNBenchCommand.self])
+        subcommands: [ANNBenchCommand.self, MinHashBenchCommand.self])
 }
