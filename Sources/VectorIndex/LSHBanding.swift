@@ -60,8 +60,8 @@ public struct LSHBanding: Sendable, Hashable, CustomStringConvertible {
     /// The bands and rows that minimise `falsePositiveWeight · falsePositiveMass +
     /// falseNegativeWeight · falseNegativeMass` over b·r ≤ `numPermutations` (datasketch's grid
     /// search, same order and tie rule). Weigh false negatives more for higher recall.
-    /// - Throws: `invalidArgument` for a threshold outside (0, 1), negative weights, or a bad
-    ///   number of permutations.
+    /// - Throws: `invalidArgument` for a threshold outside (0, 1), negative weights, or a number of
+    ///   permutations outside 1...1024 (choose bands and rows explicitly beyond that).
     /// - Complexity: O(k log k) candidate pairs, each integrated with O(k) evaluations.
     public static func optimal(
         threshold: Double, numPermutations: Int,
@@ -73,8 +73,8 @@ public struct LSHBanding: Sendable, Hashable, CustomStringConvertible {
         guard falsePositiveWeight >= 0, falseNegativeWeight >= 0, falsePositiveWeight + falseNegativeWeight > 0 else {
             throw VectorIndexError(.invalidArgument, "weights must be non-negative and not both zero")
         }
-        guard (1...65_536).contains(numPermutations) else {
-            throw VectorIndexError(.invalidArgument, "numPermutations must be in 1...65536 (got \(numPermutations))")
+        guard (1...1024).contains(numPermutations) else {
+            throw VectorIndexError(.invalidArgument, "optimal bands are searched for 1...1024 permutations (got \(numPermutations)); give bands and rows explicitly")
         }
         let rule = GaussLegendre(nodes: nodeCount(degree: numPermutations))
         var best = LSHBanding(unchecked: 1, rows: 1)

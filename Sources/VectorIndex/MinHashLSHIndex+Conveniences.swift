@@ -74,10 +74,15 @@ extension MinHashLSHIndex {
     public func nearDuplicates(
         ofID id: UInt32, threshold: Double, verification: Verification = .signature(), filter: IDFilter? = nil
     ) throws -> SearchResult {
-        guard let signature = signature(for: id) else {
+        let stored: (MinHashSignature, [UInt64]?)? = lock.withReadLock {
+            guard let slot = slotOfID[id] else { return nil }
+            let values = Array(UnsafeBufferPointer(start: signatures.row(slot), count: hasher.numPermutations))
+            return (MinHashSignature(unchecked: values), keepsSets ? sets[slot] : nil)
+        }
+        guard let (signature, tokens) = stored else {
             throw VectorIndexError(.invalidArgument, "no set with id \(id)")
         }
-        return try nearDuplicates(of: signature, tokens: tokens(for: id), threshold: threshold,
+        return try nearDuplicates(of: signature, tokens: tokens, threshold: threshold,
                                   verification: verification, filter: filter, excluding: id)
     }
 }

@@ -34,8 +34,8 @@ extension MinHashLSHIndex {
     ///   - signature: the query's signature, from `hasher`.
     ///   - tokens: the query's tokens, needed by `.exact` verification.
     ///   - excluding: an id never returned (the query's own, when it is stored).
-    /// - Throws: `invalidArgument` for a threshold outside [0, 1], a signature of the wrong length,
-    ///   or `.exact` verification without kept sets or query tokens.
+    /// - Throws: `invalidArgument` for a threshold or margin outside [0, 1], a signature of the
+    ///   wrong length, or `.exact` verification without kept sets or query tokens.
     /// - Complexity: O(bands + c · k) for c candidates.
     public func nearDuplicates(
         of signature: MinHashSignature, tokens: [UInt64]? = nil, threshold: Double,
@@ -44,6 +44,9 @@ extension MinHashLSHIndex {
         try checkLength(signature)
         guard threshold >= 0, threshold <= 1 else {
             throw VectorIndexError(.invalidArgument, "threshold must be in [0, 1] (got \(threshold))")
+        }
+        if case .signature(let margin) = verification, !(0...1).contains(margin) {
+            throw VectorIndexError(.invalidArgument, "the verification margin must be in [0, 1] (got \(margin))")
         }
         var querySet: [UInt64] = []
         if verification == .exact {

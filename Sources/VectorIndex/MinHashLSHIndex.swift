@@ -97,9 +97,11 @@ public final class MinHashLSHIndex: @unchecked Sendable {
     public var count: Int { lock.withReadLock { slotIDs.count } }
 
     /// Whether a set with this id is stored.
+    /// - Complexity: O(1).
     public func contains(_ id: UInt32) -> Bool { lock.withReadLock { slotOfID[id] != nil } }
 
     /// The stored signature of `id`, or nil.
+    /// - Complexity: O(k).
     public func signature(for id: UInt32) -> MinHashSignature? {
         lock.withReadLock {
             guard let slot = slotOfID[id] else { return nil }

@@ -87,6 +87,10 @@ import VectorIndex
             }
         }
         #expect(index.tokens(for: fixture.ids[0]) == Jaccard.sortedUnique(fixture.sets[0]))
+        // A stored set as the query: itself excluded, verified exactly against its kept tokens.
+        let byID = try index.nearDuplicates(ofID: fixture.ids[0], threshold: 0.6, verification: .exact)
+        let byTokens = try index.nearDuplicates(ofTokens: fixture.sets[0], threshold: 0.6, verification: .exact)
+        #expect(byID.ids == byTokens.ids.filter { $0 != fixture.ids[0] })
         // Exact verification needs kept sets and the query's tokens.
         let bare = try MinHashLSHIndex(threshold: 0.6, hasher: Self.hasher)
         #expect(throws: VectorIndexError.self) { try bare.nearDuplicates(ofTokens: [1], threshold: 0.6, verification: .exact) }
@@ -285,6 +289,8 @@ import VectorIndex
         #expect(throws: VectorIndexError.self) { try index.insert(try MinHasher(numPermutations: 32).signature(of: [1]), id: 1) }
         #expect(throws: VectorIndexError.self) { try index.insert(MinHashSignature(values: [UInt64](repeating: MinHasher.prime + 1, count: 64)), id: 1) }
         #expect(throws: VectorIndexError.self) { try index.nearDuplicates(ofTokens: [1], threshold: 1.5) }
+        #expect(throws: VectorIndexError.self) { try index.nearDuplicates(ofTokens: [1], threshold: 0.5, verification: .signature(margin: .nan)) }
+        #expect(throws: VectorIndexError.self) { try MinHashLSHIndex(threshold: 0.5, numPermutations: 2048) }
         #expect(throws: VectorIndexError.self) { try index.candidates(of: try MinHasher(numPermutations: 8).signature(of: [1])) }
         #expect(throws: VectorIndexError.self) { try index.insert(sets: [[1], [2]], ids: [1]) }
         #expect(index.count == 0)
