@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps bench-ann clean
+.PHONY: demo test build deps bench-ann bench-minhash clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -22,6 +22,10 @@ demo: deps
 # The full benchmark of issue #2: fashion-mnist and clustered384, Loupe and peers in one run.
 bench-ann: deps
 	scripts/bench-ann.sh fashion-mnist,clustered384
+
+# MinHash LSH against datasketch on WordNet glosses and ann_peers.py's synthetic sets.
+bench-minhash: deps
+	scripts/bench-minhash.sh
 
 clean:
 	rm -rf .build .bench

@@ -17,6 +17,7 @@ repeats=${REPEATS:-3}
 seeds=${SEEDS:-5}
 planted=${PLANTED:-1000}
 
+"$root/scripts/install-system-packages.sh" bench
 [[ -f "$wordnet/data.noun" ]] || { echo "cannot find WordNet at $wordnet (install wordnet-base or set WORDNET)" >&2; exit 1; }
 mkdir -p "$work"
 venv=${VENV:-$work/venv}

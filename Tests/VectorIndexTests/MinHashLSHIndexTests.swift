@@ -296,6 +296,24 @@ import VectorIndex
         #expect(index.count == 0)
     }
 
+    /// The README's example, as written there.
+    @Test func readmeExampleWorks() throws {
+        let folder = try TemporaryFolder()
+        let documents = ["a gloss about a lightly edited copy of a text", "something else entirely"]
+        let ids: [UInt32] = [1, 2]
+        let index = try MinHashLSHIndex(threshold: 0.6, hasher: MinHasher(numPermutations: 128),
+                                        keepSets: true,
+                                        falsePositiveWeight: 0.1, falseNegativeWeight: 0.9)
+        #expect(index.banding == (try LSHBanding(bands: 25, rows: 5, numPermutations: 128)))
+        try index.insert(texts: documents, ids: ids)
+        let dups = try index.nearDuplicates(ofText: "a gloss about a lightly edited copy of the text", threshold: 0.6,
+                                            verification: .exact)
+        #expect(dups.ids == [1])
+        try index.insert(tokens: [17, 42, 99], id: 7)
+        try index.save(to: folder.file("texts.loupeidx"))
+        #expect(try MinHashLSHIndex.load(from: folder.file("texts.loupeidx")).count == 3)
+    }
+
     @Test func queriesRunConcurrentlyWithWrites() throws {
         let fixture = Fixture(groups: 40, perGroup: 5, seed: 10)
         let index = try MinHashLSHIndex(threshold: 0.5, hasher: Self.hasher)
