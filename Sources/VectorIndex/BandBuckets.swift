@@ -5,11 +5,13 @@ import VectorMath
 /// (band, bucket key) to the first slot of the bucket, whose other slots follow through the
 /// index's per-(slot, band) links.
 ///
-/// Bucket keys are XXH64 values seeded by the band, so their low bits index the table directly;
-/// an entry (16 bytes: key, band, head) is one quarter of a cache line, and callers prefetch
-/// the entries of all bands of a signature before probing them. Deletion shifts the following
-/// entries back (no tombstones), so probe sequences stay short after many removals. The table
-/// doubles when it is half full. It is a value holding a pointer; its owner calls
+/// Bucket keys are XXH64 values seeded by the band, so they map to a home entry directly by
+/// multiply-shift range reduction (Lemire, 2019), which lets the table have any size: `reserve`
+/// sizes it to the expected entries at 60 % load instead of rounding up to a power of two. An
+/// entry (16 bytes: key, band, head) is a quarter of a cache line, and callers prefetch the
+/// entries of all bands of a signature before probing them. Deletion shifts the following
+/// entries back (no tombstones), so probe sequences stay short after many removals; an insert
+/// past 60 % load doubles the table. It is a value holding a pointer; its owner calls
 /// `deallocate()` once.
 struct BandBuckets {
     struct Entry {
@@ -21,16 +23,18 @@ struct BandBuckets {
 
     static let noSlot = UInt32.max
     private(set) var entries: UnsafeMutablePointer<Entry>
-    private(set) var mask: Int
+    /// Entries in the table.
+    private(set) var size: Int
     /// Occupied entries.
     private(set) var count = 0
 
+    /// A table for `capacity` occupied entries at most 60 % full.
     init(capacity: Int = 1024) {
-        var size = 16
-        while size < 2 * capacity { size *= 2 }
-        mask = size - 1
+        size = Self.size(for: capacity)
         entries = Self.allocate(size)
     }
+
+    private static func size(for capacity: Int) -> Int { max(16, capacity * 5 / 3 + 1) }
 
     private static func allocate(_ size: Int) -> UnsafeMutablePointer<Entry> {
         let entries = AlignedMemory.allocate(byteCount: size * MemoryLayout<Entry>.stride)
@@ -42,9 +46,11 @@ struct BandBuckets {
     func deallocate() { UnsafeMutableRawPointer(entries).deallocate() }
 
     /// Bytes held.
-    var byteCount: Int { (mask + 1) * MemoryLayout<Entry>.stride }
+    var byteCount: Int { size * MemoryLayout<Entry>.stride }
 
-    @inline(__always) private func home(_ key: UInt64) -> Int { Int(truncatingIfNeeded: key) & mask }
+    @inline(__always) private func home(_ key: UInt64) -> Int { Int(key.multipliedFullWidth(by: UInt64(size)).high) }
+
+    @inline(__always) private func following(_ i: Int) -> Int { i + 1 == size ? 0 : i + 1 }
 
     /// Starts loading the entry where the search for `key` begins.
     @inline(__always) func prefetch(_ key: UInt64) { loupe_prefetch(entries + home(key)) }
@@ -55,7 +61,7 @@ struct BandBuckets {
         while true {
             let entry = entries[i]
             if entry.head == Self.noSlot || (entry.key == key && entry.band == band) { return i }
-            i = (i + 1) & mask
+            i = following(i)
         }
     }
 
@@ -66,14 +72,13 @@ struct BandBuckets {
 
     /// Grows the table once so that `entries` entries fit without further growth.
     mutating func reserve(_ entries: Int) {
-        var size = mask + 1
-        while 2 * entries > size { size *= 2 }
-        if size > mask + 1 { resize(to: size) }
+        let wanted = Self.size(for: entries)
+        if wanted > size { resize(to: wanted) }
     }
 
     /// Makes `slot` the bucket's first slot and returns the previous one (or `noSlot`).
     mutating func push(_ slot: UInt32, key: UInt64, band: Int) -> UInt32 {
-        if 2 * (count + 1) > mask + 1 { resize(to: 2 * (mask + 1)) }
+        if 5 * (count + 1) > 3 * size { resize(to: 2 * size) }
         let i = position(key, band: UInt32(band))
         let previous = entries[i].head
         if previous == Self.noSlot { count += 1 }
@@ -93,7 +98,7 @@ struct BandBuckets {
         count -= 1
         var hole = i, j = i
         while true {
-            j = (j + 1) & mask
+            j = following(j)
             let entry = entries[j]
             if entry.head == Self.noSlot { break }
             let wanted = home(entry.key)
@@ -107,10 +112,10 @@ struct BandBuckets {
         entries[hole].head = Self.noSlot
     }
 
-    private mutating func resize(to size: Int) {
-        let old = entries, oldSize = mask + 1
-        mask = size - 1
-        entries = Self.allocate(size)
+    private mutating func resize(to newSize: Int) {
+        let old = entries, oldSize = size
+        size = newSize
+        entries = Self.allocate(newSize)
         for i in 0..<oldSize where old[i].head != Self.noSlot {
             entries[position(old[i].key, band: old[i].band)] = old[i]
         }
@@ -119,6 +124,6 @@ struct BandBuckets {
 
     /// Calls `body` with every occupied entry (for invariant checks).
     func forEach(_ body: (Entry) -> Void) {
-        for i in 0...mask where entries[i].head != Self.noSlot { body(entries[i]) }
+        for i in 0..<size where entries[i].head != Self.noSlot { body(entries[i]) }
     }
 }
