@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -26,6 +26,14 @@ demo: deps
 # The full benchmark of issue #2: fashion-mnist and clustered384, Loupe and peers in one run.
 bench-ann: deps
 	scripts/bench-ann.sh fashion-mnist,clustered384
+
+# KD-tree and VP-tree against scikit-learn KDTree/BallTree on lowdim16 and digits.
+bench-trees: deps
+	scripts/bench-trees.sh
+
+# MinHash LSH against datasketch on WordNet glosses and ann_peers.py's synthetic sets.
+bench-minhash: deps
+	scripts/bench-minhash.sh
 
 clean:
 	rm -rf .build .bench

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loupe_minhash.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
