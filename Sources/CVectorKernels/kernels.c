@@ -35,6 +35,22 @@ ALWAYS_INLINE void score_ids_with(pair_kernel dot, pair_kernel l2sq, loupe_score
     }
 }
 
+typedef float (*code_kernel)(const float *, const uint8_t *, size_t);
+
+/// Scores int8 code rows given by id against a scaled query, prefetching the next row.
+ALWAYS_INLINE void score_ids_u8_with(code_kernel dot_u8, const float *scaled, const uint8_t *codes,
+                                     size_t dims, size_t stride, const uint32_t *ids, size_t count,
+                                     float *out) {
+    const size_t lines = (dims + 63) / 64;
+    for (size_t i = 0; i < count; i++) {
+        if (i + 1 < count) {
+            const uint8_t *next = codes + (size_t)ids[i + 1] * stride;
+            for (size_t line = 0; line < lines; line++) loupe_prefetch(next + 64 * line);
+        }
+        out[i] = dot_u8(scaled, codes + (size_t)ids[i] * stride, dims);
+    }
+}
+
 /// Scores consecutive rows; the hardware prefetcher follows the sequential stream.
 ALWAYS_INLINE void score_rows_with(pair_kernel dot, pair_kernel l2sq, loupe_score_kind kind,
                                    const float *query, const float *base, size_t dims,
@@ -172,10 +188,15 @@ static size_t indices_above_scalar(const float *values, size_t n, float threshol
     return found;
 }
 
+static void score_ids_u8_scalar(const float *scaled, const uint8_t *codes, size_t dims,
+                                size_t stride, const uint32_t *ids, size_t count, float *out) {
+    score_ids_u8_with(dot_u8_scalar, scaled, codes, dims, stride, ids, count, out);
+}
+
 static const loupe_kernels scalar_kernels = {
     LOUPE_SIMD_SCALAR, dot_scalar,        l2sq_scalar,       score_ids_scalar, score_rows_scalar,
     dot_u8_scalar,     f32_to_f16_scalar, f16_to_f32_scalar, dot_f16_scalar,   sum_scalar,
-    indices_above_scalar,
+    score_ids_u8_scalar, indices_above_scalar,
 };
 
 #if LOUPE_X86
@@ -312,10 +333,15 @@ AVX2_TARGET static size_t indices_above_avx2(const float *values, size_t n, floa
     return found;
 }
 
+AVX2_TARGET static void score_ids_u8_avx2(const float *scaled, const uint8_t *codes, size_t dims,
+                                size_t stride, const uint32_t *ids, size_t count, float *out) {
+    score_ids_u8_with(dot_u8_avx2, scaled, codes, dims, stride, ids, count, out);
+}
+
 static const loupe_kernels avx2_kernels = {
     LOUPE_SIMD_AVX2, dot_avx2,        l2sq_avx2,       score_ids_avx2, score_rows_avx2,
     dot_u8_avx2,     f32_to_f16_avx2, f16_to_f32_avx2, dot_f16_avx2,   sum_avx2,
-    indices_above_avx2,
+    score_ids_u8_avx2, indices_above_avx2,
 };
 
 // MARK: - AVX-512F
@@ -452,10 +478,15 @@ AVX512_TARGET static size_t indices_above_avx512(const float *values, size_t n, 
     return found;
 }
 
+AVX512_TARGET static void score_ids_u8_avx512(const float *scaled, const uint8_t *codes, size_t dims,
+                                size_t stride, const uint32_t *ids, size_t count, float *out) {
+    score_ids_u8_with(dot_u8_avx512, scaled, codes, dims, stride, ids, count, out);
+}
+
 static const loupe_kernels avx512_kernels = {
     LOUPE_SIMD_AVX512, dot_avx512,        l2sq_avx512,       score_ids_avx512, score_rows_avx512,
     dot_u8_avx512,     f32_to_f16_avx512, f16_to_f32_avx512, dot_f16_avx512,   sum_avx512,
-    indices_above_avx512,
+    score_ids_u8_avx512, indices_above_avx512,
 };
 
 // MARK: - CPU detection

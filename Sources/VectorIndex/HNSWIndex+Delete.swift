@@ -116,7 +116,7 @@ extension HNSWIndex {
 
     /// Live nodes near `node` on `level`, found by a locked layer search from the entry point.
     private func searchCandidates(for node: UInt32, level: Int, scratch: SearchScratch) -> [UInt32] {
-        let query = UnsafePointer(storage.vectors.row(Int(node)))
+        let query = probe(forNode: node, buffer: scratch.queryProbe)
         let (entry, entryKey) = descend(query, from: entryPoint, top: maxLevel, to: level, scratch: scratch, lockNodes: true)
         _ = searchLayer(query, entry: entry, entryKey: entryKey, level: level, ef: parameters.efConstruction,
                         scratch: scratch, admission: .live, lockNodes: true)
@@ -140,16 +140,7 @@ extension HNSWIndex {
                 continue
             }
             let target = Int(newPosition[node])
-            if target != node {
-                storage.vectors.copyRow(node, to: target)
-                storage.links0.copyRow(node, to: target)
-                storage.upperLinks.base[target] = storage.upperLinks.base[node]
-                storage.upperLinks.base[node] = nil
-                storage.levels.base[target] = storage.levels.base[node]
-                storage.ids.base[target] = storage.ids.base[node]
-                storage.deleted.base[target] = 0
-                storage.locks.base[target] = 0
-            }
+            if target != node { storage.moveNode(node, to: target) }
             for level in 0...storage.level(of: UInt32(target)) {
                 let list = storage.links(UInt32(target), level: level)
                 var kept = 0

@@ -20,28 +20,19 @@ extension HNSWIndex {
         }
     }
 
-    /// The ordering key between a query and a stored node.
-    @inline(__always)
-    func key(_ query: UnsafePointer<Float>, _ node: UInt32) -> Float {
-        metric.orderingKey(fromKernelValue: kernels.kernelValue(
-            metric, query, storage.vectors.row(Int(node)), count: dimensions))
-    }
-
     /// Best-first search of one layer from `entry` (Malkov & Yashunin, Algorithm 2).
     ///
     /// On return `scratch.results` holds up to `ef` admitted nodes with the lowest keys. With
     /// `lockNodes`, each neighbour list is copied under its node's spin lock (parallel build).
     /// - Returns: the number of vectors scored.
     func searchLayer(
-        _ query: UnsafePointer<Float>, entry: UInt32, entryKey: Float, level: Int, ef: Int,
+        _ probe: Probe, entry: UInt32, entryKey: Float, level: Int, ef: Int,
         scratch: SearchScratch, admission: Admission, lockNodes: Bool
     ) -> Int {
         scratch.begin(nodeCount: self.storage.count, resultCapacity: ef)
         let storage = self.storage
         let visited = scratch.visited, epoch = scratch.epoch
         let neighborIDs = scratch.neighborIDs, scores = scratch.neighborScores
-        let vectors = UnsafePointer(storage.vectors.base), dimensions = self.dimensions
-        let isL2 = metric == .l2
         let admitsAll = admission.filter == nil && !admission.skipDeleted
         var candidates = scratch.candidates
         var results = scratch.results
@@ -73,18 +64,17 @@ extension HNSWIndex {
                     neighborIDs[fresh] = neighbor
                     fresh += 1
                     // Start every fresh neighbour's first cache line now: their misses overlap.
-                    loupe_prefetch(vectors + Int(neighbor) * dimensions)
+                    loupe_prefetch(storedRow(neighbor))
                 }
                 i += 1
             }
             if lockNodes { loupe_spin_unlock(storage.locks.base + Int(current)) }
             if fresh == 0 { continue }
 
-            kernels.scoreRows(metric, query: query, base: storage.vectors.base, dimensions: dimensions,
-                              stride: dimensions, ids: neighborIDs, count: fresh, into: scores)
+            scoreKeys(probe, ids: neighborIDs, count: fresh, into: scores)
             scored += fresh
             for j in 0..<fresh {
-                let key = isL2 ? scores[j] : -scores[j]
+                let key = scores[j]
                 if key < bound || !results.isFull {
                     let neighbor = neighborIDs[j]
                     candidates.pushGrowing(-key, neighbor)
@@ -101,7 +91,7 @@ extension HNSWIndex {
     /// Greedy descent (ef = 1) from `entry` on `fromLevel` down to, not including, `toLevel`.
     /// - Returns: the closest node found, its key, and the number of vectors scored.
     func greedyDescent(
-        _ query: UnsafePointer<Float>, entry: UInt32, entryKey: Float, fromLevel: Int, toLevel: Int,
+        _ probe: Probe, entry: UInt32, entryKey: Float, fromLevel: Int, toLevel: Int,
         scratch: SearchScratch, lockNodes: Bool
     ) -> (node: UInt32, key: Float, scored: Int) {
         let storage = self.storage
@@ -117,11 +107,10 @@ extension HNSWIndex {
                 let linkCount = Int(list[0])
                 neighborIDs.update(from: list + 1, count: linkCount)
                 if lockNodes { loupe_spin_unlock(storage.locks.base + Int(current)) }
-                kernels.scoreRows(metric, query: query, base: storage.vectors.base, dimensions: dimensions,
-                                  stride: dimensions, ids: neighborIDs, count: linkCount, into: scores)
+                scoreKeys(probe, ids: neighborIDs, count: linkCount, into: scores)
                 scored += linkCount
                 for j in 0..<linkCount {
-                    let key = metric.orderingKey(fromKernelValue: scores[j])
+                    let key = scores[j]
                     if key < currentKey {
                         currentKey = key
                         current = neighborIDs[j]
@@ -136,12 +125,12 @@ extension HNSWIndex {
 
     /// The closest node to `query` on `level`, found by greedy descent from `entry` on `top`.
     func descend(
-        _ query: UnsafePointer<Float>, from entry: UInt32, top: Int, to level: Int,
+        _ probe: Probe, from entry: UInt32, top: Int, to level: Int,
         scratch: SearchScratch, lockNodes: Bool
     ) -> (node: UInt32, key: Float) {
-        let entryKey = key(query, entry)
+        let entryKey = key(probe, entry)
         guard top > level else { return (entry, entryKey) }
-        let descent = greedyDescent(query, entry: entry, entryKey: entryKey, fromLevel: top, toLevel: level,
+        let descent = greedyDescent(probe, entry: entry, entryKey: entryKey, fromLevel: top, toLevel: level,
                                     scratch: scratch, lockNodes: lockNodes)
         return (descent.node, descent.key)
     }
@@ -154,24 +143,19 @@ extension HNSWIndex {
     /// - Returns: the number of ids written to `selected` (at most `limit`).
     func selectNeighbors(
         keys: UnsafePointer<Float>, ids: UnsafePointer<UInt32>, count: Int, limit: Int,
-        into selected: UnsafeMutablePointer<UInt32>
+        into selected: UnsafeMutablePointer<UInt32>, scratch: SearchScratch
     ) -> Int {
         if count <= limit {
             selected.update(from: ids, count: count)
             return count
         }
-        let vectors = storage.vectors
         var kept = 0
         for c in 0..<count where kept < limit {
-            let candidate = vectors.row(Int(ids[c]))
+            let candidate = probe(forNode: ids[c], buffer: scratch.candidateProbe)
             var isDiverse = true
-            for s in 0..<kept {
-                let between = metric.orderingKey(fromKernelValue: kernels.kernelValue(
-                    metric, candidate, vectors.row(Int(selected[s])), count: dimensions))
-                if between < keys[c] {
-                    isDiverse = false
-                    break
-                }
+            for s in 0..<kept where key(candidate, selected[s]) < keys[c] {
+                isDiverse = false
+                break
             }
             if isDiverse {
                 selected[kept] = ids[c]

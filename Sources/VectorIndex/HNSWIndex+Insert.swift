@@ -6,7 +6,7 @@ extension HNSWIndex {
     /// several threads at once: a node's lists are only read or written under its spin lock, and
     /// no thread ever holds two node locks.
     func insert(_ node: UInt32, scratch: SearchScratch) {
-        let query = UnsafePointer(storage.vectors.row(Int(node)))
+        let query = probe(forNode: node, buffer: scratch.queryProbe)
         let level = storage.level(of: node)
 
         loupe_spin_lock(entryLock)
@@ -34,7 +34,7 @@ extension HNSWIndex {
                 continue
             }
             let chosen = selectNeighbors(keys: scratch.pairKeys, ids: scratch.pairIDs, count: found,
-                                         limit: parameters.m, into: scratch.selected)
+                                         limit: parameters.m, into: scratch.selected, scratch: scratch)
             let ownList = storage.links(node, level: layer)
             loupe_spin_lock(storage.locks.base + Int(node))
             ownList.advanced(by: 1).update(from: scratch.selected, count: chosen)
@@ -85,11 +85,9 @@ extension HNSWIndex {
         let ids = scratch.pairIDs, keys = scratch.pairKeys
         ids.update(from: candidates, count: count)
         if let extra { ids[count] = extra }
-        kernels.scoreRows(metric, query: storage.vectors.row(Int(base)), base: storage.vectors.base,
-                          dimensions: dimensions, stride: dimensions, ids: ids, count: total, into: keys)
-        for i in 0..<total { keys[i] = metric.orderingKey(fromKernelValue: keys[i]) }
+        scoreKeys(probe(forNode: base, buffer: scratch.baseProbe), ids: ids, count: total, into: keys)
         sortPairs(keys: keys, ids: ids, count: total)
-        return selectNeighbors(keys: keys, ids: ids, count: total, limit: limit, into: scratch.selected)
+        return selectNeighbors(keys: keys, ids: ids, count: total, limit: limit, into: scratch.selected, scratch: scratch)
     }
 
     /// Insertion sort of a few dozen (key, id) pairs by ascending key.

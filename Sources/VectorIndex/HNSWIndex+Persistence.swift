@@ -19,8 +19,17 @@ extension HNSWIndex {
             meta.append(UInt32(maxLevel))
             meta.append(entryPoint)
             meta.append(UInt64(deletedCount))
+            meta.append(UInt8(parameters.encoding == .int8 ? 1 : 0))
+            meta.append(UInt32(parameters.rescoreFactor))
             try writer.section("META", meta.bytes)
-            try writer.section("VECS", UnsafeRawBufferPointer(start: storage.vectors.base, count: count * dimensions * 4))
+            var quantization = IndexFile.Encoder()
+            if let quantizer { (quantizer.minimums + quantizer.steps).forEach { quantization.append($0) } }
+            try writer.section("QNTZ", quantization.bytes)
+            if quantizer != nil {
+                try writer.section("VECS", UnsafeRawBufferPointer(start: storage.codes.base, count: count * dimensions))
+            } else {
+                try writer.section("VECS", UnsafeRawBufferPointer(start: storage.vectors.base, count: count * dimensions * 4))
+            }
             try writer.section("LNK0", UnsafeRawBufferPointer(start: storage.links0.base, count: count * storage.links0.width * 4))
             try writer.section("LEVL", UnsafeRawBufferPointer(start: storage.levels.base, count: count))
             try writer.section("IDS_", UnsafeRawBufferPointer(start: storage.ids.base, count: count * 4))
@@ -56,16 +65,30 @@ extension HNSWIndex {
         let maxLevel = Int(try decoder.read(UInt32.self))
         let entryPoint: UInt32 = try decoder.read()
         let deletedCount = Int(try decoder.read(UInt64.self))
+        let isInt8 = try decoder.read(UInt8.self) == 1
+        var parametersRead = parameters
+        parametersRead.encoding = isInt8 ? .int8 : nil
+        parametersRead.rescoreFactor = Int(try decoder.read(UInt32.self))
         let index: HNSWIndex
         do {
-            index = try HNSWIndex(dimensions: header.dimensions, metric: header.metric, parameters: parameters)
+            index = try HNSWIndex(dimensions: header.dimensions, metric: header.metric, parameters: parametersRead)
         } catch let error as VectorIndexError {
             throw VectorIndexError(.corruptFile, "'\(path)' holds invalid parameters: \(error.message)")
         }
         let count = header.count
         index.storage.reserve(count)
         let storage = index.storage
-        try reader.section("VECS", into: UnsafeMutableRawBufferPointer(start: storage.vectors.base, count: count * header.dimensions * 4))
+        var quantization = IndexFile.Decoder(try reader.section("QNTZ"), section: "QNTZ")
+        if isInt8 {
+            let values = try (0..<2 * header.dimensions).map { _ in try quantization.read(Float.self) }
+            guard values.allSatisfy(\.isFinite), values.suffix(header.dimensions).allSatisfy({ $0 > 0 }) else {
+                throw VectorIndexError(.corruptFile, "'\(path)' has an invalid int8 quantiser")
+            }
+            index.quantizer = ScalarQuantizer(minimums: Array(values.prefix(header.dimensions)), steps: Array(values.suffix(header.dimensions)))
+            try reader.section("VECS", into: UnsafeMutableRawBufferPointer(start: storage.codes.base, count: count * header.dimensions))
+        } else {
+            try reader.section("VECS", into: UnsafeMutableRawBufferPointer(start: storage.vectors.base, count: count * header.dimensions * 4))
+        }
         try reader.section("LNK0", into: UnsafeMutableRawBufferPointer(start: storage.links0.base, count: count * storage.links0.width * 4))
         try reader.section("LEVL", into: UnsafeMutableRawBufferPointer(start: storage.levels.base, count: count))
         try reader.section("IDS_", into: UnsafeMutableRawBufferPointer(start: storage.ids.base, count: count * 4))
@@ -120,6 +143,15 @@ extension HNSWIndex {
             index.maxLevel = maxLevel
         }
         index.deletedCount = deletedCount
+        if let quantizer = index.quantizer {
+            // Norms of the decoded rows are derived, not stored.
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: header.dimensions) { decoded in
+                for node in 0..<count {
+                    quantizer.decode(storage.codes.row(node), into: decoded.baseAddress!)
+                    storage.decodedNorms.base[node] = index.kernels.dot(decoded.baseAddress!, decoded.baseAddress!, count: header.dimensions)
+                }
+            }
+        }
         return index
     }
 }

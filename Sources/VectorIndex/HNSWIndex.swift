@@ -18,13 +18,21 @@ public struct HNSWParameters: Sendable, Equatable, Codable {
     public var seed: UInt64
     /// Threads used by `add` for large batches and by delete repairs.
     public var buildThreads: Int
+    /// How vectors are held: nil for float rows, `.int8` for one byte per component (a quarter
+    /// of the memory; the graph is built and walked on the codes).
+    public var encoding: VectorEncoding?
+    /// With int8 codes and exact vectors attached, candidates rescored per result.
+    public var rescoreFactor: Int
 
-    public init(m: Int = 16, efConstruction: Int = 200, efSearch: Int = 64, seed: UInt64 = 42, buildThreads: Int? = nil) {
+    public init(m: Int = 16, efConstruction: Int = 200, efSearch: Int = 64, seed: UInt64 = 42, buildThreads: Int? = nil,
+                encoding: VectorEncoding? = nil, rescoreFactor: Int = 4) {
         self.m = m
         self.efConstruction = efConstruction
         self.efSearch = efSearch
         self.seed = seed
         self.buildThreads = buildThreads ?? HNSWParameters.availableCores
+        self.encoding = encoding
+        self.rescoreFactor = rescoreFactor
     }
 
     /// Neighbours kept on the bottom layer.
@@ -38,6 +46,10 @@ public struct HNSWParameters: Sendable, Equatable, Codable {
         guard efConstruction >= 1 else { throw VectorIndexError(.invalidArgument, "efConstruction must be at least 1") }
         guard efSearch >= 1 else { throw VectorIndexError(.invalidArgument, "efSearch must be at least 1") }
         guard buildThreads >= 1 else { throw VectorIndexError(.invalidArgument, "buildThreads must be at least 1") }
+        guard rescoreFactor >= 1 else { throw VectorIndexError(.invalidArgument, "rescoreFactor must be at least 1") }
+        guard encoding != .float16 else {
+            throw VectorIndexError(.invalidArgument, "HNSW stores float32 or int8 vectors; float16 is not supported")
+        }
     }
 }
 
@@ -71,6 +83,15 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     let scratchPool: ScratchPool
 
     var storage: HNSWStorage
+    /// The int8 quantiser of an int8 index, learnt from its first batch of vectors.
+    var quantizer: ScalarQuantizer?
+    /// Where an int8 index reads the float vectors it rescores candidates with. The index does
+    /// not keep them in memory; the owner (a catalog's store, or a memory-mapped file) does.
+    public var exactVectors: (any ExactVectorSource)? {
+        get { lock.withReadLock { attachedExactVectors } }
+        set { lock.withWriteLock { attachedExactVectors = newValue } }
+    }
+    var attachedExactVectors: (any ExactVectorSource)?
     /// Id → node.
     var nodeOfID: [UInt32: UInt32] = [:]
     /// The top layer's entry node, or `HNSWIndex.noNode` when the graph is empty.
@@ -98,8 +119,8 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
         self.parameters = parameters
         self.kernels = kernels
         random = SplitMix64(seed: parameters.seed)
-        storage = HNSWStorage(dimensions: dimensions, m: parameters.m, capacity: 1024)
-        scratchPool = ScratchPool(neighborCapacity: max(parameters.maxNeighborsLayer0, parameters.m) + 1)
+        storage = HNSWStorage(dimensions: dimensions, m: parameters.m, capacity: 1024, encoding: parameters.encoding)
+        scratchPool = ScratchPool(neighborCapacity: max(parameters.maxNeighborsLayer0, parameters.m) + 1, dimensions: dimensions)
         entryLock.initialize(to: 0)
     }
 
@@ -116,10 +137,16 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
 
     public func contains(_ id: UInt32) -> Bool { lock.withReadLock { nodeOfID[id] != nil } }
 
+    /// The stored vector of `id`: the float row, or for an int8 index the exact vector from
+    /// `exactVectors` (the decoded codes when none is attached).
     public func vector(for id: UInt32) -> [Float]? {
         lock.withReadLock {
             guard let node = nodeOfID[id] else { return nil }
-            return Array(UnsafeBufferPointer(start: storage.vectors.row(Int(node)), count: dimensions))
+            guard let quantizer else { return Array(UnsafeBufferPointer(start: storage.vectors.row(Int(node)), count: dimensions)) }
+            if let exact = attachedExactVectors?.vector(for: id) { return Array(UnsafeBufferPointer(start: exact, count: dimensions)) }
+            var decoded = [Float](repeating: 0, count: dimensions)
+            decoded.withUnsafeMutableBufferPointer { quantizer.decode(storage.codes.row(Int(node)), into: $0.baseAddress!) }
+            return decoded
         }
     }
 
@@ -140,7 +167,10 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
         let rows = ids.indices.filter { lastRowOfID[ids[$0]] == $0 }
         let replaced = lock.withReadLock { rows.map { ids[$0] }.filter { nodeOfID[$0] != nil } }
         if !replaced.isEmpty { remove(replaced) }
-        lock.withWriteLock { storage.reserve(storage.count + rows.count) }
+        lock.withWriteLock {
+            storage.reserve(storage.count + rows.count)
+            if parameters.encoding == .int8 && quantizer == nil { trainQuantizer(rows: rows, vectors: vectors) }
+        }
 
         var start = 0
         while start < rows.count {
@@ -155,13 +185,15 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
         let first = storage.count
         storage.reserve(storage.count + rows.count)
         let levelScale = 1 / log(Double(parameters.m))
+        let normalized = UnsafeMutablePointer<Float>.allocate(capacity: dimensions)
+        defer { normalized.deallocate() }
         for row in rows {
             let node = storage.count
-            let destination = storage.vectors.row(node)
-            destination.update(from: vectors.baseAddress! + row * dimensions, count: dimensions)
+            normalized.update(from: vectors.baseAddress! + row * dimensions, count: dimensions)
             if metric.normalizesVectors {
-                Vectors.normalize(UnsafeMutableBufferPointer(start: destination, count: dimensions))
+                Vectors.normalize(UnsafeMutableBufferPointer(start: normalized, count: dimensions))
             }
+            store(normalized, asNode: node)
             // Level ~ floor(-ln(U) / ln M), U uniform in (0, 1].
             let uniform = 1 - random.nextUnitInterval()
             let level = min(Int(-log(uniform) * levelScale), 32)
@@ -196,6 +228,22 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
                 }
             }
         }
+    }
+}
+
+extension HNSWIndex {
+    /// Learns the int8 ranges from a batch (normalised first under cosine). Later vectors outside
+    /// them are clamped, so the first batch should be representative.
+    func trainQuantizer(rows: [Int], vectors: UnsafeBufferPointer<Float>) {
+        var sample = [Float](repeating: 0, count: rows.count * dimensions)
+        for (i, row) in rows.enumerated() {
+            sample.replaceSubrange(i * dimensions..<(i + 1) * dimensions,
+                                   with: UnsafeBufferPointer(rebasing: vectors[row * dimensions..<(row + 1) * dimensions]))
+        }
+        if metric.normalizesVectors {
+            sample.withUnsafeMutableBufferPointer { Vectors.normalizeRows($0.baseAddress!, rows: rows.count, dimensions: dimensions) }
+        }
+        quantizer = ScalarQuantizer(training: sample, count: rows.count, dimensions: dimensions)
     }
 }
 

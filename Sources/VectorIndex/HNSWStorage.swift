@@ -1,6 +1,10 @@
 /// The node-indexed memory of an HNSW graph. It grows only under the index's write lock; between
 /// growths every pointer stays put, so parallel insert workers and searches read it without copies.
 ///
+/// Vectors are kept either as float rows (`vectors`) or, for an int8 index, as one byte per
+/// component (`codes`) with each decoded row's squared norm (`decodedNorms`, for L2); the other
+/// representation has width 0 and takes no memory.
+///
 /// A neighbour list is `[count, id₀, id₁, …]` of `UInt32`. The bottom layer's lists (capacity
 /// `2m`) live in one block; a node on level L > 0 also owns one block of L lists of capacity `m`.
 struct HNSWStorage {
@@ -9,6 +13,10 @@ struct HNSWStorage {
     private(set) var count = 0
     private(set) var capacity: Int
     var vectors: RowBuffer<Float>
+    /// int8 codes (width `dimensions`) of an int8 index.
+    var codes: RowBuffer<UInt8>
+    /// ‖x̂‖² of each decoded code row (width 1 for an int8 index).
+    var decodedNorms: RowBuffer<Float>
     /// Bottom-layer lists, `2m + 1` words per node.
     var links0: RowBuffer<UInt32>
     /// Upper-layer list blocks (nil for nodes on the bottom layer only).
@@ -20,23 +28,28 @@ struct HNSWStorage {
     /// One spin lock per node, held while its lists are read or written during a parallel insert.
     var locks: RowBuffer<UInt8>
 
-    init(dimensions: Int, m: Int, capacity: Int) {
+    init(dimensions: Int, m: Int, capacity: Int, encoding: VectorEncoding? = nil) {
         self.dimensions = dimensions
         self.m = m
         self.capacity = capacity
-        vectors = RowBuffer(width: dimensions, capacity: capacity)
+        let isCoded = encoding == .int8
+        vectors = RowBuffer(width: isCoded ? 0 : dimensions, capacity: capacity)
+        codes = RowBuffer(width: isCoded ? dimensions : 0, capacity: capacity)
+        decodedNorms = RowBuffer(width: isCoded ? 1 : 0, capacity: capacity)
         links0 = RowBuffer(width: 2 * m + 1, capacity: capacity)
         upperLinks = RowBuffer(width: 1, capacity: capacity)
         levels = RowBuffer(width: 1, capacity: capacity)
         ids = RowBuffer(width: 1, capacity: capacity)
         deleted = RowBuffer(width: 1, capacity: capacity)
         locks = RowBuffer(width: 1, capacity: capacity)
-        self.capacity = min(vectors.capacity, links0.capacity)
+        self.capacity = links0.capacity
     }
 
     func deallocate() {
         for node in 0..<count { upperLinks.base[node]?.deallocate() }
         vectors.deallocate()
+        codes.deallocate()
+        decodedNorms.deallocate()
         links0.deallocate()
         upperLinks.deallocate()
         levels.deallocate()
@@ -60,6 +73,8 @@ struct HNSWStorage {
 
     private mutating func resizeAll(to target: Int) {
         vectors.resize(rows: target, keeping: count)
+        codes.resize(rows: target, keeping: count)
+        decodedNorms.resize(rows: target, keeping: count)
         links0.resize(rows: target, keeping: count)
         upperLinks.resize(rows: target, keeping: count)
         levels.resize(rows: target, keeping: count)
@@ -114,6 +129,22 @@ struct HNSWStorage {
     var memoryBytes: Int {
         var upper = 0
         for node in 0..<count { upper += Int(levels.base[node]) * (m + 1) * 4 }
-        return capacity * (dimensions * 4 + (2 * m + 1) * 4 + 8 + 1 + 4 + 1 + 1) + upper
+        let perNode = vectors.width * 4 + codes.width + decodedNorms.width * 4 + links0.width * 4 + 8 + 1 + 4 + 1 + 1
+        return capacity * perNode + upper
+    }
+
+    /// Copies every per-node row of `source` over `destination` (compaction); the upper-layer
+    /// block moves with it.
+    mutating func moveNode(_ source: Int, to destination: Int) {
+        vectors.copyRow(source, to: destination)
+        codes.copyRow(source, to: destination)
+        decodedNorms.copyRow(source, to: destination)
+        links0.copyRow(source, to: destination)
+        upperLinks.base[destination] = upperLinks.base[source]
+        upperLinks.base[source] = nil
+        levels.base[destination] = levels.base[source]
+        ids.base[destination] = ids.base[source]
+        deleted.base[destination] = 0
+        locks.base[destination] = 0
     }
 }

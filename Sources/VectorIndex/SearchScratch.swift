@@ -22,8 +22,13 @@ final class SearchScratch {
     private(set) var pairCapacity: Int
     /// The heuristic's output.
     let selected: UnsafeMutablePointer<UInt32>
+    /// Probes of the query being searched or inserted, of a node whose list is re-chosen, and of
+    /// a candidate inside the heuristic: three, because those nest.
+    let queryProbe: ProbeBuffer
+    let baseProbe: ProbeBuffer
+    let candidateProbe: ProbeBuffer
 
-    init(nodeCapacity: Int, resultCapacity: Int, neighborCapacity: Int) {
+    init(nodeCapacity: Int, resultCapacity: Int, neighborCapacity: Int, dimensions: Int) {
         visitedCapacity = max(nodeCapacity, 1)
         visited = .allocate(capacity: visitedCapacity)
         visited.initialize(repeating: 0, count: visitedCapacity)
@@ -36,6 +41,9 @@ final class SearchScratch {
         pairKeys = .allocate(capacity: pairCapacity)
         pairIDs = .allocate(capacity: pairCapacity)
         selected = .allocate(capacity: neighborCapacity)
+        queryProbe = ProbeBuffer(dimensions: dimensions)
+        baseProbe = ProbeBuffer(dimensions: dimensions)
+        candidateProbe = ProbeBuffer(dimensions: dimensions)
     }
 
     deinit {
@@ -120,12 +128,17 @@ final class ScratchPool: @unchecked Sendable {
     private let lock = ReadWriteLock()
     private var free: [SearchScratch] = []
     private let neighborCapacity: Int
+    private let dimensions: Int
 
-    init(neighborCapacity: Int) { self.neighborCapacity = neighborCapacity }
+    init(neighborCapacity: Int, dimensions: Int) {
+        self.neighborCapacity = neighborCapacity
+        self.dimensions = dimensions
+    }
 
     func withScratch<T>(nodeCount: Int, resultCapacity: Int, _ body: (SearchScratch) throws -> T) rethrows -> T {
         let scratch = lock.withWriteLock { free.popLast() }
-            ?? SearchScratch(nodeCapacity: nodeCount, resultCapacity: resultCapacity, neighborCapacity: neighborCapacity)
+            ?? SearchScratch(nodeCapacity: nodeCount, resultCapacity: resultCapacity,
+                             neighborCapacity: neighborCapacity, dimensions: dimensions)
         defer { lock.withWriteLock { free.append(scratch) } }
         return try body(scratch)
     }

@@ -1,7 +1,8 @@
 // VectorIndex: nearest-neighbour indexes over Float32 vectors.
 //
 // It owns the `VectorIndex` protocol, the exact `FlatIndex`, the approximate `HNSWIndex`, filters
-// over ids, and the on-disk index format. It builds on VectorMath's kernels and knows nothing
+// over ids, and the on-disk index format; beside the vector indexes, `MinHashLSHIndex` finds
+// near-duplicate sets and texts (MinHash signatures, shingling, LSH banding). It builds on VectorMath's kernels and knows nothing
 // about datasets, storage engines or HTTP: ids are the dense `UInt32` slots that the catalog maps
 // to its data rows.
 

@@ -71,6 +71,15 @@ public struct VectorKernels: @unchecked Sendable {
         table.pointee.score_rows(metric.scoreKind, query, base, dimensions, stride, count, out)
     }
 
+    /// Σⱼ scaled[j]·codes[id·stride + j] for each of `count` ids, codes read as unsigned bytes:
+    /// the asymmetric int8 scores of a graph search, with the next row prefetched.
+    @inlinable public func scoreCodeRows(
+        scaled: UnsafePointer<Float>, codes: UnsafePointer<UInt8>, dimensions: Int, stride: Int,
+        ids: UnsafePointer<UInt32>, count: Int, into out: UnsafeMutablePointer<Float>
+    ) {
+        table.pointee.score_ids_u8(scaled, codes, dimensions, stride, ids, count, out)
+    }
+
     /// Σ q[i]·codes[i], codes read as unsigned bytes.
     @inlinable public func dot(_ q: UnsafePointer<Float>, codes: UnsafePointer<UInt8>, count: Int) -> Float {
         table.pointee.dot_u8(q, codes, count)

@@ -118,51 +118,23 @@ public func approximatelyEqual(_ a: Double, _ b: Double, absolute: Double = 1e-5
     abs(a - b) <= max(absolute, relative * max(abs(a), abs(b)))
 }
 
-/// Damaged copies of a good index file — truncated anywhere, a flipped bit anywhere, a bad magic
-/// number, a newer format version, trailing bytes, plain text — and a check that a loader rejects
-/// every one with the right `VectorIndexError`, never a crash.
-public enum FileDamage {
-    /// Writes each damaged copy of `good` into `folder` and calls `load` on it.
-    /// - Returns: a description of every copy that was loaded or failed with the wrong error;
-    ///   empty when all were rejected as they should be.
-    public static func problems(
-        loading good: Data, in folder: TemporaryFolder, seed: UInt64 = 4, load: (String) throws -> Void
-    ) -> [String] {
-        var copies: [(label: String, bytes: Data, code: VectorIndexError.Code)] = []
-        // Truncated anywhere: in the header, in a section, before the end marker.
-        for length in [0, 5, 15, 40, good.count / 3, good.count / 2, good.count - 30, good.count - 1] where length < good.count {
-            copies.append(("truncated-\(length)", good.prefix(max(length, 0)), .corruptFile))
-        }
-        // A flipped bit anywhere fails a checksum or a header check.
-        var generator = SeededGenerator(seed: seed)
-        for _ in 0..<20 {
-            var flipped = good
-            let offset = Int.random(in: 16..<good.count, using: &generator)
-            flipped[offset] ^= 0x10
-            copies.append(("flip-\(offset)", flipped, .corruptFile))
-        }
-        var badMagic = good
-        badMagic[0] = UInt8(ascii: "X")
-        copies.append(("magic", badMagic, .corruptFile))
-        var newerVersion = good
-        newerVersion[8] = 99
-        copies.append(("version", newerVersion, .incompatibleFile))
-        copies.append(("trailing-bytes", good + Data([1, 2, 3]), .corruptFile))
-        copies.append(("text", Data("not an index at all, just some text".utf8), .corruptFile))
+/// Exact vectors held in memory, row `i` for id `ids[i]`: the rescoring source of tests.
+public final class InMemoryVectorSource: ExactVectorSource, @unchecked Sendable {
+    // @unchecked: the storage is written once in init and only read afterwards.
+    public let dimensions: Int
+    private let storage: UnsafeMutablePointer<Float>
+    private let rowOfID: [UInt32: Int]
 
-        var problems: [String] = []
-        for (label, bytes, code) in copies {
-            let path = folder.file("damaged-\(label)")
-            _ = FileManager.default.createFile(atPath: path, contents: bytes)
-            do {
-                try load(path)
-                problems.append("\(label): loaded a damaged file")
-            } catch let error as VectorIndexError {
-                if error.code != code || error.message.isEmpty { problems.append("\(label): \(error), expected \(code)") }
-            } catch {
-                problems.append("\(label): unexpected error \(error)")
-            }
-        }
-        return problems
+    public init(vectors: [Float], ids: [UInt32], dimensions: Int) {
+        self.dimensions = dimensions
+        storage = .allocate(capacity: max(vectors.count, 1))
+        storage.initialize(from: vectors, count: vectors.count)
+        rowOfID = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+    }
+
+    deinit { storage.deallocate() }
+
+    public func vector(for id: UInt32) -> UnsafePointer<Float>? {
+        rowOfID[id].map { UnsafePointer(storage + $0 * dimensions) }
     }
 }

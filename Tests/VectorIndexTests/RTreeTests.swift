@@ -296,14 +296,27 @@ enum SpatialData {
         #expect(try RTree.load(from: folder.file("empty.idx")).count == 0)
     }
 
+    /// The error that loading `path` throws; nil if it loads (or throws something else).
+    static func loadError(_ path: String) -> VectorIndexError? {
+        do {
+            _ = try RTree.load(from: path)
+            return nil
+        } catch {
+            return error as? VectorIndexError
+        }
+    }
+
     @Test func damagedFilesAreErrorsNotCrashes() throws {
         let folder = try TemporaryFolder()
         let (tree, _) = try Self.make(SpatialData.uniformPoints(count: 500, seed: 40))
         let path = folder.file("good.idx")
         try tree.save(to: path)
         let good = try Data(contentsOf: URL(fileURLWithPath: path))
-        let problems = FileDamage.problems(loading: good, in: folder, seed: 41) { _ = try RTree.load(from: $0) }
-        #expect(problems.isEmpty, "\(problems)")
+        for damage in FileDamage.variants(of: good, seed: 41) {
+            let bad = folder.file("bad-\(damage.label)")
+            _ = FileManager.default.createFile(atPath: bad, contents: damage.bytes)
+            #expect(Self.loadError(bad)?.code == damage.code, "\(damage.label)")
+        }
         try FlatIndex(dimensions: 2, metric: .l2).save(to: folder.file("flat"))
         #expect { try RTree.load(from: folder.file("flat")) } throws: { ($0 as? VectorIndexError)?.code == .incompatibleFile }
         #expect(throws: VectorIndexError.self) { try RTree.load(from: folder.file("missing")) }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loupe_minhash.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -49,6 +51,10 @@ typedef struct {
     float (*dot_f16)(const float *q, const uint16_t *v, size_t n);
     /// Sum of n floats read sequentially: a probe of memory read bandwidth.
     float (*sum)(const float *a, size_t n);
+    /// out[i] = Σ scaled[j]·codes[ids[i]*stride + j] over j < dims (codes as unsigned bytes):
+    /// the asymmetric int8 distance of a graph search; prefetches the next rows.
+    void (*score_ids_u8)(const float *scaled, const uint8_t *codes, size_t dims, size_t stride,
+                         const uint32_t *ids, size_t count, float *out);
     /// Writes, in order, every i < n with values[i] > threshold to out; returns how many.
     /// The pre-filter of top-k selection: once the heap is full, few values pass.
     size_t (*indices_above)(const float *values, size_t n, float threshold, uint32_t *out);
@@ -97,5 +103,8 @@ static inline size_t loupe_atomic_fetch_add(size_t *value, size_t delta) {
 #ifdef __cplusplus
 }
 #endif
+
+// Bounds against boxes (the k-d tree's pruning test), in their own header.
+#include "CBoxKernels.h"
 
 #endif

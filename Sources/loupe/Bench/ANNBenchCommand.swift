@@ -17,8 +17,8 @@ struct ANNBenchCommand: ParsableCommand {
     @Option(help: "Folder with base.fvecs, query.fvecs and groundtruth.ivecs.")
     var data: String
 
-    @Option(help: "Comma list of indexes to run: flat, flat-int8, flat-float16, hnsw.")
-    var indexes = "flat,flat-int8,hnsw"
+    @Option(help: "Comma list of indexes to run: flat, flat-int8, flat-float16, hnsw, hnsw-int8.")
+    var indexes = "flat,flat-int8,hnsw,hnsw-int8"
 
     @Option(name: .customLong("M"), help: "HNSW neighbours per node (upper layers).")
     var m = 16
@@ -65,11 +65,12 @@ struct ANNBenchCommand: ParsableCommand {
             case "flat-int8", "flat-float16":
                 let encoding = VectorEncoding(rawValue: String(index.dropFirst("flat-".count)))
                 try runner.runFlat(singleQueryCount: nqFlatSingle, bandwidth: nil, encoding: encoding).forEach { print($0.text) }
-            case "hnsw":
+            case "hnsw", "hnsw-int8":
                 let efValues = efs.split(separator: ",").compactMap { Int($0) }
-                try runner.runHNSW(m: m, efConstruction: efc, efSearchValues: efValues).forEach { print($0.text) }
+                try runner.runHNSW(m: m, efConstruction: efc, efSearchValues: efValues,
+                                   encoding: index == "hnsw-int8" ? .int8 : nil).forEach { print($0.text) }
             default:
-                throw ValidationError("unknown index '\(index)' (known: flat, flat-int8, flat-float16, hnsw)")
+                throw ValidationError("unknown index '\(index)' (known: flat, flat-int8, flat-float16, hnsw, hnsw-int8)")
             }
         }
     }
@@ -78,6 +79,7 @@ struct ANNBenchCommand: ParsableCommand {
 /// A texmex benchmark dataset in memory.
 struct ANNDataset {
     let name: String
+    let folder: String
     let base: [Float]
     let queries: [Float]
     let dimensions: Int
@@ -87,6 +89,7 @@ struct ANNDataset {
     let truth: [[UInt32]]
 
     init(folder: String, queryLimit: Int?) throws {
+        self.folder = folder
         name = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
         let base = try Texmex.readFloatVectors(folder + "/base.fvecs")
         let queries = try Texmex.readFloatVectors(folder + "/query.fvecs")

@@ -143,22 +143,26 @@ struct ANNBenchmark {
         return [line]
     }
 
-    func runHNSW(m: Int, efConstruction: Int, efSearchValues: [Int]) throws -> [JSONLine] {
-        let parameters = HNSWParameters(m: m, efConstruction: efConstruction, buildThreads: buildThreads)
+    /// - Parameter encoding: `.int8` builds on codes and rescores from `base.fvecs`, memory-mapped.
+    func runHNSW(m: Int, efConstruction: Int, efSearchValues: [Int], encoding: VectorEncoding? = nil) throws -> [JSONLine] {
+        let name = encoding == .int8 ? "hnsw-int8" : "hnsw"
+        let parameters = HNSWParameters(m: m, efConstruction: efConstruction, buildThreads: buildThreads, encoding: encoding)
         let index = try HNSWIndex(dimensions: dataset.dimensions, metric: .innerProduct, parameters: parameters)
         let build = try addAll(to: index)
-        log(String(format: "hnsw: built in %.2f s on %d threads", build, buildThreads))
-        let file = try saveAndLoad(index, name: "hnsw", load: { try HNSWIndex.load(from: $0) })
-        log(String(format: "hnsw: file %.1f MB, loaded in %.3f s", file.megabytes, file.loadSeconds))
+        if encoding == .int8 { index.exactVectors = try MappedVectorFile(path: dataset.folder + "/base.fvecs", layout: .fvecs) }
+        log(String(format: "\(name): built in %.2f s on %d threads", build, buildThreads))
+        let file = try saveAndLoad(index, name: name, load: { try HNSWIndex.load(from: $0) })
+        log(String(format: "\(name): file %.1f MB, loaded in %.3f s", file.megabytes, file.loadSeconds))
         var lines: [JSONLine] = []
         for ef in efSearchValues {
             let options = SearchOptions(efSearch: ef)
             let single = try singleQueryPasses(index, queryCount: dataset.queryCount, options: options)
             let batch = try batchPasses(index, options: options)
-            var line = resultLine(index: "hnsw", setting: "M=\(m) efC=\(efConstruction) ef=\(ef)", build: build,
+            let setting = "M=\(m) efC=\(efConstruction) ef=\(ef)" + (encoding == .int8 ? " rescore \(parameters.rescoreFactor)·k" : "")
+            var line = resultLine(index: name, setting: setting, build: build,
                                   single: single, batch: batch, file: file)
             line.add("resident_mb", Double(index.memoryBytes) / 1e6, digits: 3)
-            log("hnsw ef=\(ef): \(Int(single.qps)) QPS, recall@10 \(String(format: "%.4f", dataset.recallAt10(single.ids)))")
+            log("\(name) ef=\(ef): \(Int(single.qps)) QPS, recall@10 \(String(format: "%.4f", dataset.recallAt10(single.ids)))")
             lines.append(line)
         }
         return lines
