@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -34,6 +34,10 @@ bench-trees: deps
 # MinHash LSH against datasketch on WordNet glosses and ann_peers.py's synthetic sets.
 bench-minhash: deps
 	scripts/bench-minhash.sh
+
+# The 2-D R-tree against libspatialindex (PyPI rtree) and shapely's STRtree on 1M seeded points.
+bench-rtree: deps
+	scripts/bench-rtree.sh
 
 clean:
 	rm -rf .build .bench
