@@ -89,6 +89,12 @@ def main():
             if passes:
                 out.append(f"- int8 vs float QPS at the same ef where int8 reaches recall@10 ≥ 0.95: min **{min(passes):.2f}×** "
                            f"(target ≥ 1.0×: {verdict(min(passes) >= 1.0)})")
+            for floor in (0.95, 0.99):
+                best_int8 = max((r["qps_1q"] for r in quantised if r["recall_at_10"] >= floor), default=None)
+                best_float = max((r["qps_1q"] for r in hnsw_rows if r["recall_at_10"] >= floor), default=None)
+                if best_int8 and best_float:
+                    out.append(f"- fastest setting with recall@10 ≥ {floor}: int8 {best_int8:.0f} QPS, float {best_float:.0f} QPS "
+                               f"→ **{best_int8 / best_float:.2f}×**")
         flat = next((r for r in mine if r["index"] == "flat"), None)
         if flat:
             out.append("")

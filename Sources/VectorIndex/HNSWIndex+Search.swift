@@ -38,7 +38,9 @@ extension HNSWIndex {
         }
         let rescoring = quantizer != nil && exactVectors != nil
         let keep = rescoring ? k * parameters.rescoreFactor : k
-        let ef = max(options.efSearch ?? parameters.efSearch, keep)
+        // Rescoring never widens the walk: efSearch sets the breadth, and the best
+        // k · rescoreFactor of what it finds are rescored.
+        let ef = max(options.efSearch ?? parameters.efSearch, k)
         return scratchPool.withScratch(nodeCount: storage.count, resultCapacity: ef) { scratch in
             let probe = probe(for: query, buffer: scratch.queryProbe)
             var candidates: Candidates
