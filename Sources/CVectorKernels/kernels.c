@@ -187,6 +187,18 @@ ALWAYS_INLINE const uint64_t *code_start(const uint64_t *codes, size_t words, ui
     return codes + ((size_t)(id >> 3) * words) * 8 + (id & 7);
 }
 
+/// Codes picked by id are prefetched this many ids ahead, every cache line of them (a code's
+/// words sit on `words` consecutive lines of its block).
+#define CODE_PREFETCH_DISTANCE 3
+
+ALWAYS_INLINE void prefetch_code(const uint64_t *codes, size_t words, const uint32_t *ids, size_t i, size_t count) {
+    size_t first = i == 0 ? 0 : i + CODE_PREFETCH_DISTANCE, last = i + CODE_PREFETCH_DISTANCE;
+    for (size_t j = first; j <= last && j < count; j++) {
+        const uint64_t *code = code_start(codes, words, ids[j]);
+        for (size_t w = 0; w < words; w++) loupe_prefetch(code + w * 8);
+    }
+}
+
 static void hamming_blocks_scalar(const uint64_t *query, const uint64_t *codes, size_t words,
                                   size_t blocks, float *out) {
     for (size_t b = 0; b < blocks; b++) {
@@ -402,7 +414,7 @@ AVX2_TARGET static void hamming_blocks_avx2(const uint64_t *query, const uint64_
 __attribute__((target("popcnt"))) static void hamming_ids_popcnt(const uint64_t *query, const uint64_t *codes, size_t words,
                                                                  const uint32_t *ids, size_t count, float *out) {
     for (size_t i = 0; i < count; i++) {
-        if (i + 1 < count) loupe_prefetch(code_start(codes, words, ids[i + 1]));
+        prefetch_code(codes, words, ids, i, count);
         const uint64_t *code = code_start(codes, words, ids[i]);
         unsigned distance = 0;
         for (size_t w = 0; w < words; w++) distance += (unsigned)__builtin_popcountll(query[w] ^ code[w * 8]);
@@ -414,7 +426,7 @@ AVX2_TARGET static void bit_weight_sums_avx2(const float *weights, const uint64_
                                              const uint32_t *ids, size_t count, float *out) {
     const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
     for (size_t i = 0; i < count; i++) {
-        if (i + 1 < count) loupe_prefetch(code_start(codes, words, ids[i + 1]));
+        prefetch_code(codes, words, ids, i, count);
         const uint64_t *code = code_start(codes, words, ids[i]);
         __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
         for (size_t w = 0; w < words; w++) {
@@ -609,7 +621,7 @@ AVX512_POPCNT_TARGET static void hamming_blocks_avx512(const uint64_t *query, co
 AVX512_TARGET static void bit_weight_sums_avx512(const float *weights, const uint64_t *codes, size_t words,
                                                  const uint32_t *ids, size_t count, float *out) {
     for (size_t i = 0; i < count; i++) {
-        if (i + 1 < count) loupe_prefetch(code_start(codes, words, ids[i + 1]));
+        prefetch_code(codes, words, ids, i, count);
         const uint64_t *code = code_start(codes, words, ids[i]);
         __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
         for (size_t w = 0; w < words; w++) {
