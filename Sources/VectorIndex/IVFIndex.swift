@@ -5,8 +5,8 @@ import VectorMath
 /// coarse quantiser cuts the space into `nlist` cells, each vector is stored in the list of its
 /// nearest centroid, and a query scans only the `nprobe` lists whose centroids are nearest to it.
 ///
-/// - Training: `KMeans` (k-means++ seeding, Lloyd iterations through BLAS, on `buildThreads`
-///   cores; spherical for cosine and inner product). The index trains itself once it holds
+/// - Training: `KMeans` (random-point or k-means++ seeding, Lloyd iterations through BLAS, on
+///   `buildThreads` cores; spherical for cosine and inner product). The index trains itself once it holds
 ///   `nlist · minimumPointsPerList` vectors — until then searches are exact scans — or when
 ///   `train()` / `train(on:)` is called. Vectors added later go to the list of their nearest
 ///   centroid.
@@ -220,7 +220,8 @@ public final class IVFIndex: VectorIndex, @unchecked Sendable {
         let count = points.count / dimensions
         let kMeansParameters = KMeans.Parameters(
             clusters: parameters.nlist, iterations: parameters.trainingIterations, seed: parameters.seed,
-            maxPointsPerCluster: parameters.maxTrainingPointsPerList, spherical: metric != .l2, threads: parameters.buildThreads)
+            maxPointsPerCluster: parameters.maxTrainingPointsPerList, spherical: metric != .l2, threads: parameters.buildThreads,
+            seeding: parameters.seeding)
         let model: KMeans
         do {
             model = try points.withUnsafeBufferPointer { points in

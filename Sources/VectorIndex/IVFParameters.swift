@@ -8,7 +8,9 @@ public struct IVFParameters: Sendable, Equatable {
     public var nprobe: Int
     /// How vectors are kept in the lists: nil for float rows (faiss `IndexIVFFlat`), `.int8`
     /// (faiss `IndexIVFScalarQuantizer` SQ8) or `.float16` codes, whose best
-    /// `k · rescoreFactor` candidates are rescored exactly against float copies.
+    /// `k · rescoreFactor` candidates are rescored exactly against float copies. The int8 ranges
+    /// are learnt when the index trains; a later vector outside them is clamped, which blurs its
+    /// first-pass score but not its exact one.
     public var encoding: VectorEncoding?
     /// With an encoding, candidates rescored exactly per result.
     public var rescoreFactor: Int
@@ -21,12 +23,18 @@ public struct IVFParameters: Sendable, Equatable {
     public var minimumPointsPerList: Int
     /// Seed of k-means.
     public var seed: UInt64
+    /// How k-means picks its first centroids. Random points by default, as faiss: k-means++ gives
+    /// outliers lists of their own and leaves the dense regions in larger lists, so a query scans
+    /// more vectors for the same recall (fashion-mnist, nlist 1024, nprobe 16: 1,781 vectors for
+    /// recall 0.9919 with k-means++, 1,377 for 0.9925 with random points).
+    public var seeding: KMeans.Seeding
     /// Threads for training, assignment and encoding.
     public var buildThreads: Int
 
     public init(nlist: Int = 1024, nprobe: Int = 16, encoding: VectorEncoding? = nil, rescoreFactor: Int = 10,
                 trainingIterations: Int = 10, maxTrainingPointsPerList: Int = 256, minimumPointsPerList: Int = 39,
-                seed: UInt64 = 42, buildThreads: Int? = nil) {
+                seed: UInt64 = 42, seeding: KMeans.Seeding = .randomPoints, buildThreads: Int? = nil) {
+        self.seeding = seeding
         self.nlist = nlist
         self.nprobe = nprobe
         self.encoding = encoding

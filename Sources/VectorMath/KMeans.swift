@@ -7,8 +7,8 @@ import Darwin
 #endif
 
 /// k-means clustering of float vectors: k-means++ seeding (Arthur & Vassilvitskii, "k-means++:
-/// The Advantages of Careful Seeding", SODA 2007) followed by Lloyd iterations (Lloyd, "Least
-/// squares quantization in PCM", IEEE Trans. Inf. Theory 1982).
+/// The Advantages of Careful Seeding", SODA 2007) or random points, followed by Lloyd iterations
+/// (Lloyd, "Least squares quantization in PCM", IEEE Trans. Inf. Theory 1982).
 ///
 /// Assignments are matrix-shaped — every point against every centroid — so they go through BLAS
 /// sgemm in blocks (`‖x − c‖² = ‖x‖² − 2·x·c + ‖c‖²`), split over cores with
@@ -20,6 +20,17 @@ import Darwin
 /// Call `BatchScoring.setThreadCount(1)` when using several `threads`, so that OpenBLAS does not
 /// start its own threads under each worker.
 public struct KMeans: Sendable {
+    /// How the first centroids are chosen.
+    public enum Seeding: String, Sendable, Equatable, Codable {
+        /// k-means++ (Arthur & Vassilvitskii 2007): each next centre is drawn with probability
+        /// proportional to its squared distance from the nearest one chosen. Lower inertia; it
+        /// also gives outliers centres of their own.
+        case kMeansPlusPlus
+        /// k distinct random points (Forgy), as faiss does: centres follow the data's density,
+        /// which gives an inverted file lists of more even sizes.
+        case randomPoints
+    }
+
     /// How to train.
     public struct Parameters: Sendable, Equatable, Codable {
         /// The number of clusters k.
@@ -34,9 +45,12 @@ public struct KMeans: Sendable {
         public var spherical: Bool
         /// Worker threads for assignments and updates.
         public var threads: Int
+        /// How the first centroids are chosen.
+        public var seeding: Seeding
 
         public init(clusters: Int, iterations: Int = 20, seed: UInt64 = 42, maxPointsPerCluster: Int = 256,
-                    spherical: Bool = false, threads: Int? = nil) {
+                    spherical: Bool = false, threads: Int? = nil, seeding: Seeding = .kMeansPlusPlus) {
+            self.seeding = seeding
             self.clusters = clusters
             self.iterations = iterations
             self.seed = seed
@@ -123,8 +137,7 @@ public struct KMeans: Sendable {
         }
         let sample = UnsafeMutablePointer<Float>.allocate(capacity: sampleCount * dimensions)
         defer { sample.deallocate() }
-        // Sorted, the copy reads the source in order; the first `seedingCount` of `order` stay a
-        // random subset for seeding.
+        // Sorted, the copy reads the source in order.
         let chosen = order[0..<sampleCount].sorted()
         for (row, index) in chosen.enumerated() {
             (sample + row * dimensions).update(from: points + index * dimensions, count: dimensions)
@@ -134,8 +147,14 @@ public struct KMeans: Sendable {
         for i in 0..<min(seedingCount, sampleCount - 1) {
             seedingRows.swapAt(i, Int.random(in: i..<sampleCount, using: &random))
         }
-        var centroids = seed(sample, rows: Array(seedingRows[0..<seedingCount]), dimensions: dimensions, k: k,
+        var centroids: [Float]
+        switch parameters.seeding {
+        case .kMeansPlusPlus:
+            centroids = seed(sample, rows: Array(seedingRows[0..<seedingCount]), dimensions: dimensions, k: k,
                              threads: parameters.threads, random: &random)
+        case .randomPoints:
+            centroids = seedingRows[0..<k].flatMap { Array(UnsafeBufferPointer(start: sample + $0 * dimensions, count: dimensions)) }
+        }
         if parameters.spherical { Vectors.normalizeRows(&centroids, rows: k, dimensions: dimensions) }
 
         var assignment = [UInt32](repeating: UInt32.max, count: sampleCount)

@@ -22,6 +22,21 @@ import VectorMath
         let (points, labels) = Self.planted(clusters: 12, perCluster: 50, dimensions: 8, seed: 3)
         let model = try KMeans.train(points, count: labels.count, dimensions: 8,
                                      parameters: KMeans.Parameters(clusters: 12, iterations: 20, threads: threads))
+        try Self.expectRecovered(model, points: points, labels: labels, threads: threads)
+    }
+
+    /// Random-point seeding may start two centres in one planted cluster; Lloyd iterations with
+    /// empty-cluster splits must still reach a low inertia.
+    @Test func randomPointSeedingConverges() throws {
+        let (points, labels) = Self.planted(clusters: 12, perCluster: 50, dimensions: 8, seed: 3)
+        let model = try KMeans.train(points, count: labels.count, dimensions: 8,
+                                     parameters: KMeans.Parameters(clusters: 12, iterations: 30, seeding: .randomPoints))
+        let plusPlus = try KMeans.train(points, count: labels.count, dimensions: 8, parameters: KMeans.Parameters(clusters: 12, iterations: 30))
+        #expect(model.clusterCount == 12 && model.centroids.allSatisfy(\.isFinite))
+        #expect(model.inertia >= plusPlus.inertia * 0.999)  // k-means++ finds the planted optimum
+    }
+
+    static func expectRecovered(_ model: KMeans, points: [Float], labels: [Int], threads: Int) throws {
         var assignment = [UInt32](repeating: 0, count: labels.count)
         model.assign(points, count: labels.count, into: &assignment, threads: threads)
         // Same planted cluster ⇔ same k-means cluster.
