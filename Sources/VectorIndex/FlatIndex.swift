@@ -241,14 +241,7 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
     /// then a top-k pass over each block of scores. Filtered batches run query by query.
     /// - Complexity: O(q·n·d) at sgemm speed.
     public func search(batch queries: UnsafeBufferPointer<Float>, k: Int, options: SearchOptions = .default) throws -> [SearchResult] {
-        let queryCount = try IndexInputs.queryCount(batch: queries, dimensions: dimensions, k: k)
-        var prepared = [Float](repeating: 0, count: queries.count)
-        for q in 0..<queryCount {
-            let one = try IndexInputs.prepareQuery(
-                UnsafeBufferPointer(rebasing: queries[q * dimensions..<(q + 1) * dimensions]),
-                dimensions: dimensions, metric: metric)
-            prepared.replaceSubrange(q * dimensions..<(q + 1) * dimensions, with: one)
-        }
+        let (prepared, queryCount) = try IndexInputs.prepareBatch(queries, dimensions: dimensions, metric: metric, k: k)
         return prepared.withUnsafeBufferPointer { all in
             lock.withReadLock {
                 if options.filter != nil || queryCount < 4 {

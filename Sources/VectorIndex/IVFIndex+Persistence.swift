@@ -8,10 +8,8 @@ extension IVFIndex {
     /// - Complexity: O(n · d) bytes written.
     public func save(to path: String) throws {
         try lock.withReadLock {
-            let writer = try IndexFile.Writer(path: path, kind: Self.fileKind)
-            var meta = IndexFile.Encoder()
-            IndexHeader(dimensions: dimensions, metric: metric, count: slotIDs.count).encode(into: &meta)
-            try writer.section("META", meta.bytes)
+            let writer = try IndexFile.Writer.start(path: path, kind: Self.fileKind,
+                                                    header: IndexHeader(dimensions: dimensions, metric: metric, count: slotIDs.count))
             var options = IndexFile.Encoder()
             options.append(UInt32(parameters.nlist))
             options.append(UInt32(parameters.nprobe))
@@ -42,10 +40,7 @@ extension IVFIndex {
     /// - Throws: `corruptFile` for a truncated, damaged or foreign file, `incompatibleFile` for
     ///   another index kind or format version, `io` when the file cannot be read.
     public static func load(from path: String, kernels: VectorKernels = .active) throws -> IVFIndex {
-        let reader = try IndexFile.Reader(path: path)
-        try reader.expect(kind: fileKind)
-        var decoder = IndexFile.Decoder(try reader.section("META"), section: "META")
-        let header = try IndexHeader.decode(from: &decoder, path: path)
+        let (reader, header) = try IndexFile.Reader.opening(path: path, kind: fileKind)
         let d = header.dimensions
         var options = IndexFile.Decoder(try reader.section("OPTS"), section: "OPTS")
         var parameters = IVFParameters()

@@ -36,14 +36,7 @@ extension IVFIndex {
     /// each query's lists.
     /// - Complexity: that of `search` per query, the routing at sgemm speed.
     public func search(batch queries: UnsafeBufferPointer<Float>, k: Int, options: SearchOptions = .default) throws -> [SearchResult] {
-        let queryCount = try IndexInputs.queryCount(batch: queries, dimensions: dimensions, k: k)
-        var prepared = [Float](repeating: 0, count: queries.count)
-        for q in 0..<queryCount {
-            let one = try IndexInputs.prepareQuery(
-                UnsafeBufferPointer(rebasing: queries[q * dimensions..<(q + 1) * dimensions]),
-                dimensions: dimensions, metric: metric)
-            prepared.replaceSubrange(q * dimensions..<(q + 1) * dimensions, with: one)
-        }
+        let (prepared, queryCount) = try IndexInputs.prepareBatch(queries, dimensions: dimensions, metric: metric, k: k)
         return prepared.withUnsafeBufferPointer { all in
             lock.withReadLock {
                 let base = all.baseAddress!
@@ -219,10 +212,8 @@ extension IVFIndex {
                             UInt32(slot))
             scored += 1
         }
-        if let filter, filter.count < n / 8 {
-            for id in filter.ids { if let slot = slotOfID[id] { score(slot) } }
-        } else if let filter {
-            for slot in 0..<n where filter.contains(slotIDs[slot]) { score(slot) }
+        if let filter {
+            filter.forEachSlot(slotIDs: slotIDs, slotOfID: slotOfID, score)
         } else {
             for slot in 0..<n { score(slot) }
         }

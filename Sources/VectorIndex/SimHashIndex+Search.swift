@@ -48,14 +48,7 @@ extension SimHashIndex {
     /// Answers many queries: their projections in one sgemm, then one search each.
     /// - Complexity: that of `search` per query.
     public func search(batch queries: UnsafeBufferPointer<Float>, k: Int, options: SearchOptions = .default) throws -> [SearchResult] {
-        let queryCount = try IndexInputs.queryCount(batch: queries, dimensions: dimensions, k: k)
-        var prepared = [Float](repeating: 0, count: queries.count)
-        for q in 0..<queryCount {
-            let one = try IndexInputs.prepareQuery(
-                UnsafeBufferPointer(rebasing: queries[q * dimensions..<(q + 1) * dimensions]),
-                dimensions: dimensions, metric: metric)
-            prepared.replaceSubrange(q * dimensions..<(q + 1) * dimensions, with: one)
-        }
+        let (prepared, queryCount) = try IndexInputs.prepareBatch(queries, dimensions: dimensions, metric: metric, k: k)
         return prepared.withUnsafeBufferPointer { all in
             lock.withReadLock {
                 guard queryCount > 0 else { return [] }
@@ -215,10 +208,8 @@ extension SimHashIndex {
                         pending += 1
                         if pending == Self.scanChunk { flush() }
                     }
-                    if let filter, filter.count < n / 8 {
-                        for id in filter.ids { if let slot = slotOfID[id] { visit(slot) } }
-                    } else if let filter {
-                        for slot in 0..<n where filter.contains(slotIDs[slot]) { visit(slot) }
+                    if let filter {
+                        filter.forEachSlot(slotIDs: slotIDs, slotOfID: slotOfID, visit)
                     } else {
                         var start = 0
                         while start < n {

@@ -97,22 +97,10 @@ import VectorMath
     func deletesAreNeverReturnedAndSpaceIsReclaimed(encoding: VectorEncoding?) throws {
         let index = try makeIndex(Self.parameters(encoding))
         let before = index.memoryBytes
-        let removed = Set(fixture.ids.enumerated().filter { $0.offset % 3 == 0 }.map(\.element))
-        #expect(index.remove(Array(removed)) == removed.count)
-        #expect(index.remove(Array(removed)) == 0)
-        #expect(index.count == fixture.count - removed.count && index.invariantViolations().isEmpty)
-        for id in removed { #expect(!index.contains(id) && index.vector(for: id) == nil) }
-        for q in 0..<fixture.queryCount {
-            #expect(try index.search(fixture.query(q), k: 20).ids.allSatisfy { !removed.contains($0) })
-        }
-        #expect(try fixture.recall(of: index) { !removed.contains($0) } >= 0.9)
+        try fixture.removeEveryThird(from: index, minimumRecall: 0.9, invariants: index.invariantViolations)
         index.remove(Array(fixture.ids.prefix(1900)))
         #expect(index.memoryBytes < before / 2, "\(before) → \(index.memoryBytes) bytes")
-        index.remove(fixture.ids)
-        #expect(index.count == 0 && index.invariantViolations().isEmpty)
-        #expect(try index.search(fixture.query(0), k: 5).neighbors.isEmpty)
-        try index.add(fixture.query(1), ids: [42])
-        #expect(try index.search(fixture.query(1), k: 1).ids == [42])
+        try fixture.removeAllAndReuse(index, invariants: index.invariantViolations)
     }
 
     @Test(arguments: [0.001, 0.01, 0.05, 0.3, 1.0])

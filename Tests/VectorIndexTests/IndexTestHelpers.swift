@@ -62,4 +62,35 @@ extension HNSWFixture {
         }
         return (recall / Double(queryCount), exactCount)
     }
+
+    /// Removes every third id and checks that they are gone, never returned, and that recall@10
+    /// over the rest holds; returns the removed ids.
+    @discardableResult
+    func removeEveryThird(from index: some VectorIndex, minimumRecall: Double, invariants: () -> [String],
+                          sourceLocation: SourceLocation = #_sourceLocation) throws -> Set<UInt32> {
+        let removed = Set(ids.enumerated().filter { $0.offset % 3 == 0 }.map(\.element))
+        #expect(index.remove(Array(removed)) == removed.count, sourceLocation: sourceLocation)
+        #expect(index.remove(Array(removed)) == 0, sourceLocation: sourceLocation)
+        #expect(index.count == count - removed.count, sourceLocation: sourceLocation)
+        #expect(invariants().isEmpty, sourceLocation: sourceLocation)
+        for id in removed { #expect(!index.contains(id) && index.vector(for: id) == nil, sourceLocation: sourceLocation) }
+        for q in 0..<queryCount {
+            let found = try index.search(query(q), k: 20).ids
+            #expect(found.allSatisfy { !removed.contains($0) }, sourceLocation: sourceLocation)
+        }
+        let recall = try self.recall(of: index) { !removed.contains($0) }
+        #expect(recall >= minimumRecall, "recall after deletes \(recall)", sourceLocation: sourceLocation)
+        return removed
+    }
+
+    /// Removes every id and checks that the empty index answers with nothing and takes new
+    /// vectors.
+    func removeAllAndReuse(_ index: some VectorIndex, invariants: () -> [String],
+                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+        index.remove(ids)
+        #expect(index.count == 0 && invariants().isEmpty, sourceLocation: sourceLocation)
+        #expect(try index.search(query(0), k: 5).neighbors.isEmpty, sourceLocation: sourceLocation)
+        try index.add(query(1), ids: [42])
+        #expect(try index.search(query(1), k: 1).ids == [42], sourceLocation: sourceLocation)
+    }
 }

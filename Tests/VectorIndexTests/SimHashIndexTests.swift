@@ -81,23 +81,8 @@ import VectorMath
     @Test(arguments: [false, true])
     func deletesAreNeverReturnedAndRecallHolds(bucketed: Bool) throws {
         let index = try makeIndex(bucketed ? Self.bucketed : SimHashParameters(bitsPerTable: 128, rescoreFactor: 5))
-        let removed = Set(fixture.ids.enumerated().filter { $0.offset % 3 == 0 }.map(\.element))
-        #expect(index.remove(Array(removed)) == removed.count)
-        #expect(index.remove(Array(removed)) == 0)
-        #expect(index.count == fixture.count - removed.count)
-        #expect(index.invariantViolations().isEmpty)
-        for id in removed { #expect(!index.contains(id) && index.vector(for: id) == nil) }
-        for q in 0..<fixture.queryCount {
-            #expect(try index.search(fixture.query(q), k: 20).ids.allSatisfy { !removed.contains($0) })
-        }
-        let recall = try fixture.recall(of: index) { !removed.contains($0) }
-        #expect(recall >= 0.9, "recall after deletes \(recall)")
-        // Everything can go, and the index stays usable.
-        index.remove(fixture.ids)
-        #expect(index.count == 0 && index.invariantViolations().isEmpty)
-        #expect(try index.search(fixture.query(0), k: 5).neighbors.isEmpty)
-        try index.add(fixture.query(1), ids: [42])
-        #expect(try index.search(fixture.query(1), k: 1).ids == [42])
+        try fixture.removeEveryThird(from: index, minimumRecall: 0.9, invariants: index.invariantViolations)
+        try fixture.removeAllAndReuse(index, invariants: index.invariantViolations)
     }
 
     @Test(arguments: [0.001, 0.01, 0.05, 0.3, 1.0])
