@@ -2,7 +2,7 @@
 # SimHash-LSH and IVF: Loupe against faiss on identical files, in one run. For each dataset the
 # peers run first — ann_peers.py --libs lsh (faiss IndexLSH + IndexRefineFlat) and
 # scripts/ivf_peer.py (faiss IndexIVFFlat, IndexIVFScalarQuantizer SQ8 + refine) — then
-# `loupe bench ann --indexes simhash,ivf,ivf-int8` on the same files with the same settings;
+# `loupe bench ann --indexes simhash,simhash-uncentred,ivf,ivf-int8` on the same files with the same settings;
 # scripts/strategy_ratios.py prints the side-by-side tables.
 #
 #   scripts/bench-strategies.sh [DATASETS]        default: clustered384,fashion-mnist
@@ -11,7 +11,7 @@
 # VENV (default: $WORK/venv, created by scripts/setup-peers.sh when missing), DATA_DIR (default:
 # $WORK/bench-data), REPEATS (3), LSH_BITS (256,1024), LSH_KFACTOR (10,50), NQ_LSH (200, the
 # queries ann_peers.py times for LSH), NLIST (1024), NPROBES (1,2,4,8,16,32,64), IVF_KFACTOR (10),
-# BUILD_THREADS (all cores).
+# BUILD_THREADS (all cores), INDEXES (simhash,simhash-uncentred,ivf,ivf-int8: Loupe's side).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-$root/../shared}
@@ -27,6 +27,7 @@ nlist=${NLIST:-1024}
 nprobes=${NPROBES:-1,2,4,8,16,32,64}
 ivf_kfactor=${IVF_KFACTOR:-10}
 threads=${BUILD_THREADS:-$(nproc)}
+indexes=${INDEXES:-simhash,simhash-uncentred,ivf,ivf-int8}
 
 [[ -f "$shared/bench/ann_peers.py" ]] || { echo "cannot find $shared/bench/ann_peers.py (set SHARED)" >&2; exit 1; }
 "$root/scripts/install-system-packages.sh" bench
@@ -56,7 +57,7 @@ for dataset in ${datasets//,/ }; do
     --k-factor "$ivf_kfactor" --repeats "$repeats" --build-threads "$threads" --shared-bench "$shared/bench" \
     >>"$run/peers.jsonl" 2>"$run/peers-ivf-$dataset.log"
   echo "== $dataset: loupe …" >&2
-  "$loupe" bench ann --data "$folder" --indexes simhash,ivf,ivf-int8 --repeats "$repeats" --build-threads "$threads" \
+  "$loupe" bench ann --data "$folder" --indexes "$indexes" --repeats "$repeats" --build-threads "$threads" \
     --lsh-bits "$lsh_bits" --lsh-kfactor "$lsh_kfactor" --nq-flat-single "$nq_lsh" \
     --nlist "$nlist" --nprobe "$nprobes" --ivf-rescore "$ivf_kfactor" --no-bandwidth \
     >>"$run/loupe.jsonl" 2>>"$run/loupe-$dataset.log"

@@ -31,6 +31,7 @@ public struct IVFParameters: Sendable, Equatable {
     /// Threads for training, assignment and encoding.
     public var buildThreads: Int
 
+    /// Parameters; the defaults suit 10^5–10^6 vectors (faiss suggests nlist ≈ 4–16 √n).
     public init(nlist: Int = 1024, nprobe: Int = 16, encoding: VectorEncoding? = nil, rescoreFactor: Int = 10,
                 trainingIterations: Int = 10, maxTrainingPointsPerList: Int = 256, minimumPointsPerList: Int = 39,
                 seed: UInt64 = 42, seeding: KMeans.Seeding = .randomPoints, buildThreads: Int? = nil) {

@@ -117,8 +117,10 @@ public final class SimHashIndex: VectorIndex, @unchecked Sendable {
         }
     }
 
+    /// - Complexity: O(1).
     public func contains(_ id: UInt32) -> Bool { lock.withReadLock { slotOfID[id] != nil } }
 
+    /// - Complexity: O(d).
     public func vector(for id: UInt32) -> [Float]? {
         lock.withReadLock {
             guard let slot = slotOfID[id] else { return nil }

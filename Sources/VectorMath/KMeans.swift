@@ -48,6 +48,7 @@ public struct KMeans: Sendable {
         /// How the first centroids are chosen.
         public var seeding: Seeding
 
+        /// Parameters for `clusters` clusters; `threads` defaults to every core.
         public init(clusters: Int, iterations: Int = 20, seed: UInt64 = 42, maxPointsPerCluster: Int = 256,
                     spherical: Bool = false, threads: Int? = nil, seeding: Seeding = .kMeansPlusPlus) {
             self.seeding = seeding
