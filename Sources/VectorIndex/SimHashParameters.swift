@@ -45,7 +45,8 @@ public struct SimHashParameters: Sendable, Equatable {
     /// Largest code length.
     public static let maxBits = 8192
 
-    /// Parameters with faiss `IndexLSH`'s defaults for one 256-bit table scanned in full.
+    /// Parameters; the defaults are one 256-bit table scanned in full with k · 10 candidates
+    /// rescored (the smallest LSH setting of `ann_peers.py`).
     public init(bitsPerTable: Int = 256, tables: Int = 1, mode: Mode = .scan, rescoreFactor: Int = 10,
                 shortlistFactor: Int = 2, centered: Bool = true, orthogonal: Bool = true, seed: UInt64 = 1234,
                 buildThreads: Int? = nil) {
