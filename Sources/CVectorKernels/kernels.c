@@ -193,10 +193,75 @@ static void score_ids_u8_scalar(const float *scaled, const uint8_t *codes, size_
     score_ids_u8_with(dot_u8_scalar, scaled, codes, dims, stride, ids, count, out);
 }
 
+// MARK: Binary codes (scalar)
+
+/// Bits set in x, without the POPCNT instruction (SWAR, as in Hacker's Delight 5-1).
+ALWAYS_INLINE unsigned popcount64_portable(uint64_t x) {
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/// The first word of code `id` in the interleaved block layout (its words are 8 apart).
+ALWAYS_INLINE const uint64_t *code_start(const uint64_t *codes, size_t words, uint32_t id) {
+    return codes + ((size_t)(id >> 3) * words) * 8 + (id & 7);
+}
+
+/// Codes picked by id are prefetched this many ids ahead, every cache line of them (a code's
+/// words sit on `words` consecutive lines of its block).
+#define CODE_PREFETCH_DISTANCE 3
+
+ALWAYS_INLINE void prefetch_code(const uint64_t *codes, size_t words, const uint32_t *ids, size_t i, size_t count) {
+    size_t first = i == 0 ? 0 : i + CODE_PREFETCH_DISTANCE, last = i + CODE_PREFETCH_DISTANCE;
+    for (size_t j = first; j <= last && j < count; j++) {
+        const uint64_t *code = code_start(codes, words, ids[j]);
+        for (size_t w = 0; w < words; w++) loupe_prefetch(code + w * 8);
+    }
+}
+
+static void hamming_blocks_scalar(const uint64_t *query, const uint64_t *codes, size_t words,
+                                  size_t blocks, float *out) {
+    for (size_t b = 0; b < blocks; b++) {
+        const uint64_t *block = codes + b * words * 8;
+        for (size_t r = 0; r < 8; r++) {
+            unsigned distance = 0;
+            for (size_t w = 0; w < words; w++) distance += popcount64_portable(query[w] ^ block[w * 8 + r]);
+            out[b * 8 + r] = -(float)distance;
+        }
+    }
+}
+
+static void hamming_ids_scalar(const uint64_t *query, const uint64_t *codes, size_t words,
+                               const uint32_t *ids, size_t count, float *out) {
+    for (size_t i = 0; i < count; i++) {
+        const uint64_t *code = code_start(codes, words, ids[i]);
+        unsigned distance = 0;
+        for (size_t w = 0; w < words; w++) distance += popcount64_portable(query[w] ^ code[w * 8]);
+        out[i] = -(float)distance;
+    }
+}
+
+static void bit_weight_sums_scalar(const float *weights, const uint64_t *codes, size_t words,
+                                   const uint32_t *ids, size_t count, float *out) {
+    for (size_t i = 0; i < count; i++) {
+        const uint64_t *code = code_start(codes, words, ids[i]);
+        float s = 0;
+        for (size_t w = 0; w < words; w++) {
+            uint64_t bits = code[w * 8];
+            while (bits) {
+                s += weights[w * 64 + (size_t)__builtin_ctzll(bits)];
+                bits &= bits - 1;
+            }
+        }
+        out[i] = s;
+    }
+}
+
 static const loupe_kernels scalar_kernels = {
     LOUPE_SIMD_SCALAR, dot_scalar,        l2sq_scalar,       score_ids_scalar, score_rows_scalar,
     dot_u8_scalar,     f32_to_f16_scalar, f16_to_f32_scalar, dot_f16_scalar,   sum_scalar,
-    score_ids_u8_scalar, indices_above_scalar,
+    score_ids_u8_scalar, indices_above_scalar, hamming_blocks_scalar, hamming_ids_scalar, bit_weight_sums_scalar,
 };
 
 #if LOUPE_X86
@@ -338,10 +403,78 @@ AVX2_TARGET static void score_ids_u8_avx2(const float *scaled, const uint8_t *co
     score_ids_u8_with(dot_u8_avx2, scaled, codes, dims, stride, ids, count, out);
 }
 
+// MARK: Binary codes (AVX2)
+
+/// Hamming distances with the nibble-lookup popcount of Muła, Kurz & Lemire ("Faster population
+/// counts using AVX2 instructions", Computer Journal 2018): two PSHUFB lookups count the bits of
+/// each byte, PSADBW sums the bytes of each 64-bit lane.
+AVX2_TARGET static void hamming_blocks_avx2(const uint64_t *query, const uint64_t *codes, size_t words,
+                                            size_t blocks, float *out) {
+    const __m256i lookup = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                            0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i low_nibble = _mm256_set1_epi8(0x0f);
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i low_halves = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+    for (size_t b = 0; b < blocks; b++) {
+        const uint64_t *block = codes + b * words * 8;
+        __m256i sum0 = zero, sum1 = zero;
+        for (size_t w = 0; w < words; w++) {
+            const __m256i q = _mm256_set1_epi64x((long long)query[w]);
+            __m256i x0 = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(block + w * 8)), q);
+            __m256i x1 = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(block + w * 8 + 4)), q);
+            __m256i c0 = _mm256_add_epi8(_mm256_shuffle_epi8(lookup, _mm256_and_si256(x0, low_nibble)),
+                                         _mm256_shuffle_epi8(lookup, _mm256_and_si256(_mm256_srli_epi16(x0, 4), low_nibble)));
+            __m256i c1 = _mm256_add_epi8(_mm256_shuffle_epi8(lookup, _mm256_and_si256(x1, low_nibble)),
+                                         _mm256_shuffle_epi8(lookup, _mm256_and_si256(_mm256_srli_epi16(x1, 4), low_nibble)));
+            sum0 = _mm256_add_epi64(sum0, _mm256_sad_epu8(c0, zero));
+            sum1 = _mm256_add_epi64(sum1, _mm256_sad_epu8(c1, zero));
+        }
+        __m128i lo = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(sum0, low_halves));
+        __m128i hi = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(sum1, low_halves));
+        __m256 distances = _mm256_cvtepi32_ps(_mm256_set_m128i(hi, lo));
+        _mm256_storeu_ps(out + b * 8, _mm256_sub_ps(_mm256_setzero_ps(), distances));
+    }
+}
+
+/// Codes picked by id are scattered, so one POPCNT per word beats any gather.
+__attribute__((target("popcnt"))) static void hamming_ids_popcnt(const uint64_t *query, const uint64_t *codes, size_t words,
+                                                                 const uint32_t *ids, size_t count, float *out) {
+    for (size_t i = 0; i < count; i++) {
+        prefetch_code(codes, words, ids, i, count);
+        const uint64_t *code = code_start(codes, words, ids[i]);
+        unsigned distance = 0;
+        for (size_t w = 0; w < words; w++) distance += (unsigned)__builtin_popcountll(query[w] ^ code[w * 8]);
+        out[i] = -(float)distance;
+    }
+}
+
+AVX2_TARGET static void bit_weight_sums_avx2(const float *weights, const uint64_t *codes, size_t words,
+                                             const uint32_t *ids, size_t count, float *out) {
+    const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    for (size_t i = 0; i < count; i++) {
+        prefetch_code(codes, words, ids, i, count);
+        const uint64_t *code = code_start(codes, words, ids[i]);
+        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+        for (size_t w = 0; w < words; w++) {
+            uint64_t bits = code[w * 8];
+            const float *weight = weights + w * 64;
+            for (size_t byte = 0; byte < 8; byte += 2) {
+                __m256i b0 = _mm256_set1_epi32((int)((bits >> (8 * byte)) & 0xff));
+                __m256i b1 = _mm256_set1_epi32((int)((bits >> (8 * byte + 8)) & 0xff));
+                __m256 m0 = _mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_and_si256(b0, bit), bit));
+                __m256 m1 = _mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_and_si256(b1, bit), bit));
+                s0 = _mm256_add_ps(s0, _mm256_and_ps(m0, _mm256_loadu_ps(weight + 8 * byte)));
+                s1 = _mm256_add_ps(s1, _mm256_and_ps(m1, _mm256_loadu_ps(weight + 8 * byte + 8)));
+            }
+        }
+        out[i] = horizontal_sum_256(_mm256_add_ps(s0, s1));
+    }
+}
+
 static const loupe_kernels avx2_kernels = {
     LOUPE_SIMD_AVX2, dot_avx2,        l2sq_avx2,       score_ids_avx2, score_rows_avx2,
     dot_u8_avx2,     f32_to_f16_avx2, f16_to_f32_avx2, dot_f16_avx2,   sum_avx2,
-    score_ids_u8_avx2, indices_above_avx2,
+    score_ids_u8_avx2, indices_above_avx2, hamming_blocks_avx2, hamming_ids_popcnt, bit_weight_sums_avx2,
 };
 
 // MARK: - AVX-512F
@@ -483,10 +616,68 @@ AVX512_TARGET static void score_ids_u8_avx512(const float *scaled, const uint8_t
     score_ids_u8_with(dot_u8_avx512, scaled, codes, dims, stride, ids, count, out);
 }
 
+// MARK: Binary codes (AVX-512)
+
+#define AVX512_POPCNT_TARGET __attribute__((target("avx512f,avx512vpopcntdq,avx2,fma,f16c")))
+
+/// One 512-bit load holds one word of 8 codes: XOR, VPOPCNTQ and add per word, no horizontal
+/// reduction at all.
+AVX512_POPCNT_TARGET static void hamming_blocks_avx512(const uint64_t *query, const uint64_t *codes,
+                                                       size_t words, size_t blocks, float *out) {
+    size_t b = 0;
+    for (; b + 2 <= blocks; b += 2) {
+        const uint64_t *block0 = codes + b * words * 8, *block1 = block0 + words * 8;
+        __m512i sum0 = _mm512_setzero_si512(), sum1 = _mm512_setzero_si512();
+        for (size_t w = 0; w < words; w++) {
+            const __m512i q = _mm512_set1_epi64((long long)query[w]);
+            sum0 = _mm512_add_epi64(sum0, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(block0 + w * 8), q)));
+            sum1 = _mm512_add_epi64(sum1, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(block1 + w * 8), q)));
+        }
+        // One 512-bit store, so the 512-bit loads of the top-k pre-filter that follows forward
+        // from it instead of stalling on two 256-bit stores.
+        __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(sum0)), _mm512_cvtepi64_epi32(sum1), 1);
+        _mm512_storeu_ps(out + b * 8, _mm512_sub_ps(_mm512_setzero_ps(), _mm512_cvtepi32_ps(both)));
+    }
+    for (; b < blocks; b++) {
+        const uint64_t *block = codes + b * words * 8;
+        __m512i sum = _mm512_setzero_si512();
+        for (size_t w = 0; w < words; w++)
+            sum = _mm512_add_epi64(sum, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(block + w * 8),
+                                                                              _mm512_set1_epi64((long long)query[w]))));
+        _mm256_storeu_ps(out + b * 8, _mm256_sub_ps(_mm256_setzero_ps(), _mm256_cvtepi32_ps(_mm512_cvtepi64_epi32(sum))));
+    }
+}
+
+/// Each 16 bits of a code are a mask that adds 16 weights in one masked add.
+AVX512_TARGET static void bit_weight_sums_avx512(const float *weights, const uint64_t *codes, size_t words,
+                                                 const uint32_t *ids, size_t count, float *out) {
+    for (size_t i = 0; i < count; i++) {
+        prefetch_code(codes, words, ids, i, count);
+        const uint64_t *code = code_start(codes, words, ids[i]);
+        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+        for (size_t w = 0; w < words; w++) {
+            uint64_t bits = code[w * 8];
+            const float *weight = weights + w * 64;
+            s0 = _mm512_mask_add_ps(s0, (__mmask16)bits, s0, _mm512_loadu_ps(weight));
+            s1 = _mm512_mask_add_ps(s1, (__mmask16)(bits >> 16), s1, _mm512_loadu_ps(weight + 16));
+            s0 = _mm512_mask_add_ps(s0, (__mmask16)(bits >> 32), s0, _mm512_loadu_ps(weight + 32));
+            s1 = _mm512_mask_add_ps(s1, (__mmask16)(bits >> 48), s1, _mm512_loadu_ps(weight + 48));
+        }
+        out[i] = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+    }
+}
+
 static const loupe_kernels avx512_kernels = {
     LOUPE_SIMD_AVX512, dot_avx512,        l2sq_avx512,       score_ids_avx512, score_rows_avx512,
     dot_u8_avx512,     f32_to_f16_avx512, f16_to_f32_avx512, dot_f16_avx512,   sum_avx512,
-    score_ids_u8_avx512, indices_above_avx512,
+    score_ids_u8_avx512, indices_above_avx512, hamming_blocks_avx512, hamming_ids_popcnt, bit_weight_sums_avx512,
+};
+
+/// AVX-512F without VPOPCNTDQ (Skylake-X, Cascade Lake): the AVX2 Hamming kernel.
+static const loupe_kernels avx512_without_vpopcntdq_kernels = {
+    LOUPE_SIMD_AVX512, dot_avx512,        l2sq_avx512,       score_ids_avx512, score_rows_avx512,
+    dot_u8_avx512,     f32_to_f16_avx512, f16_to_f32_avx512, dot_f16_avx512,   sum_avx512,
+    score_ids_u8_avx512, indices_above_avx512, hamming_blocks_avx2, hamming_ids_popcnt, bit_weight_sums_avx512,
 };
 
 // MARK: - CPU detection
@@ -498,6 +689,9 @@ static int os_saves_state(uint64_t mask) {
     return ((((uint64_t)high << 32) | low) & mask) == mask;
 }
 
+/// Set by detect_level: whether the CPU has AVX-512 VPOPCNTDQ.
+static int detected_vpopcntdq = 0;
+
 static loupe_simd_level detect_level(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return LOUPE_SIMD_SCALAR;
@@ -506,11 +700,16 @@ static loupe_simd_level detect_level(void) {
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return LOUPE_SIMD_SCALAR;
     int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1;
     if (!avx2) return LOUPE_SIMD_SCALAR;
-    if (avx512f && os_saves_state(0xE6)) return LOUPE_SIMD_AVX512;
+    if (avx512f && os_saves_state(0xE6)) {
+        __atomic_store_n(&detected_vpopcntdq, (int)((c >> 14) & 1), __ATOMIC_RELAXED);
+        return LOUPE_SIMD_AVX512;
+    }
     return LOUPE_SIMD_AVX2;
 }
 
 #else
+
+static const int detected_vpopcntdq = 0;
 
 static loupe_simd_level detect_level(void) { return LOUPE_SIMD_SCALAR; }
 
@@ -528,11 +727,16 @@ loupe_simd_level loupe_simd_best_level(void) {
     return (loupe_simd_level)level;
 }
 
+int loupe_has_vpopcntdq(void) {
+    loupe_simd_best_level();  // runs the detection once
+    return __atomic_load_n(&detected_vpopcntdq, __ATOMIC_RELAXED);
+}
+
 const loupe_kernels *loupe_kernels_for(loupe_simd_level level) {
     loupe_simd_level best = loupe_simd_best_level();
     if (level > best) level = best;
 #if LOUPE_X86
-    if (level == LOUPE_SIMD_AVX512) return &avx512_kernels;
+    if (level == LOUPE_SIMD_AVX512) return loupe_has_vpopcntdq() ? &avx512_kernels : &avx512_without_vpopcntdq_kernels;
     if (level == LOUPE_SIMD_AVX2) return &avx2_kernels;
 #endif
     return &scalar_kernels;

@@ -17,9 +17,9 @@ public enum VectorEncoding: String, Sendable, Codable, CaseIterable {
 struct CodedRows {
     let encoding: VectorEncoding
     let dimensions: Int
-    private(set) var codes: RowBuffer<UInt8>
+    var codes: RowBuffer<UInt8>
     /// The int8 quantiser, learnt from the stored vectors (nil for fp16 or before any vector).
-    private(set) var quantizer: ScalarQuantizer?
+    var quantizer: ScalarQuantizer?
     /// ‖x̂‖² of each decoded row, for L2.
     private(set) var decodedSquaredNorms: [Float] = []
 

@@ -5,10 +5,8 @@ extension FlatIndex {
     /// - Complexity: O(n·d) bytes written.
     public func save(to path: String) throws {
         try lock.withReadLock {
-            let writer = try IndexFile.Writer(path: path, kind: Self.fileKind)
-            var meta = IndexFile.Encoder()
-            IndexHeader(dimensions: dimensions, metric: metric, count: slotIDs.count).encode(into: &meta)
-            try writer.section("META", meta.bytes)
+            let writer = try IndexFile.Writer.start(path: path, kind: Self.fileKind,
+                                                    header: IndexHeader(dimensions: dimensions, metric: metric, count: slotIDs.count))
             var options = IndexFile.Encoder()
             options.append(UInt8(encoding.map { VectorEncoding.allCases.firstIndex(of: $0)! + 1 } ?? 0))
             options.append(UInt32(rescoreFactor))
@@ -23,10 +21,7 @@ extension FlatIndex {
     /// - Throws: `corruptFile` for a truncated, damaged or foreign file, `incompatibleFile` for
     ///   another index kind or format version, `io` when the file cannot be read.
     public static func load(from path: String) throws -> FlatIndex {
-        let reader = try IndexFile.Reader(path: path)
-        try reader.expect(kind: fileKind)
-        var decoder = IndexFile.Decoder(try reader.section("META"), section: "META")
-        let header = try IndexHeader.decode(from: &decoder, path: path)
+        let (reader, header) = try IndexFile.Reader.opening(path: path, kind: fileKind)
         var options = IndexFile.Decoder(try reader.section("OPTS"), section: "OPTS")
         let encodingCode = Int(try options.read(UInt8.self))
         let rescoreFactor = Int(try options.read(UInt32.self))

@@ -81,10 +81,11 @@ extension HNSWIndex {
         var quantization = IndexFile.Decoder(try reader.section("QNTZ"), section: "QNTZ")
         if isInt8 {
             let values = try (0..<2 * header.dimensions).map { _ in try quantization.read(Float.self) }
-            guard values.allSatisfy(\.isFinite), values.suffix(header.dimensions).allSatisfy({ $0 > 0 }) else {
+            guard let quantizer = ScalarQuantizer(minimums: Array(values.prefix(header.dimensions)),
+                                                  steps: Array(values.suffix(header.dimensions))) else {
                 throw VectorIndexError(.corruptFile, "'\(path)' has an invalid int8 quantiser")
             }
-            index.quantizer = ScalarQuantizer(minimums: Array(values.prefix(header.dimensions)), steps: Array(values.suffix(header.dimensions)))
+            index.quantizer = quantizer
             try reader.section("VECS", into: UnsafeMutableRawBufferPointer(start: storage.codes.base, count: count * header.dimensions))
         } else {
             try reader.section("VECS", into: UnsafeMutableRawBufferPointer(start: storage.vectors.base, count: count * header.dimensions * 4))

@@ -246,28 +246,3 @@ extension HNSWIndex {
         quantizer = ScalarQuantizer(training: sample, count: rows.count, dimensions: dimensions)
     }
 }
-
-/// A value that crosses into `concurrentPerform` workers; the code that creates one proves the
-/// sharing safe (atomics or disjoint writes).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
-/// SplitMix64 (Steele, Lea & Flood, 2014): a small, fast, seedable generator.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    /// A generator whose sequence is fixed by `seed`.
-    public init(seed: UInt64) { state = seed }
-    /// The next 64 random bits.
-    /// - Complexity: O(1)
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    public mutating func nextUnitInterval() -> Double { Double(next() >> 11) * 0x1p-53 }
-}

@@ -34,14 +34,6 @@ public struct ScalarQuantizer: Sendable, Codable, Equatable {
         }
     }
 
-    /// A quantiser with known ranges (as read back from a file). Steps must be positive.
-    public init(minimums: [Float], steps: [Float]) {
-        precondition(minimums.count == steps.count, "one minimum and one step per dimension")
-        dimensions = minimums.count
-        self.minimums = minimums
-        self.steps = steps
-    }
-
     /// Encodes one vector into `dimensions` bytes; values outside the trained range are clamped.
     public func encode(_ vector: UnsafePointer<Float>, into codes: UnsafeMutablePointer<UInt8>) {
         for d in 0..<dimensions {

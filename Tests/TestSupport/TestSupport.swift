@@ -5,17 +5,11 @@ import Foundation
 import VectorIndex
 import VectorMath
 
-/// A small seeded generator (SplitMix64) so every test's data is reproducible.
+/// A small seeded generator (VectorMath's SplitMix64) so every test's data is reproducible.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private var core: SplitMix64
+    public init(seed: UInt64) { core = SplitMix64(seed: seed) }
+    public mutating func next() -> UInt64 { core.next() }
 
     /// A standard normal draw (Box–Muller).
     public mutating func nextGaussian() -> Float {

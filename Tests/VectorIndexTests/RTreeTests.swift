@@ -312,7 +312,7 @@ enum SpatialData {
         let path = folder.file("good.idx")
         try tree.save(to: path)
         let good = try Data(contentsOf: URL(fileURLWithPath: path))
-        for damage in FileDamage.variants(of: good, seed: 41) {
+        for damage in DamagedFiles.variants(of: good, seed: 41) {
             let bad = folder.file("bad-\(damage.label)")
             _ = FileManager.default.createFile(atPath: bad, contents: damage.bytes)
             #expect(Self.loadError(bad)?.code == damage.code, "\(damage.label)")

@@ -73,7 +73,7 @@ import VectorMath
             expectLoadRejected(bytes, in: folder, "\(kind)-\(label)", code: code) { _ = try kind.load($0) }
         }
 
-        for damage in FileDamage.variants(of: good, flips: 25, seed: 21) {
+        for damage in DamagedFiles.variants(of: good, flips: 25, seed: 21) {
             expectRejected(damage.bytes, damage.label, code: damage.code)
         }
         expectRejected(Data(repeating: 0xFF, count: 200), "noise")

@@ -58,7 +58,27 @@ typedef struct {
     /// Writes, in order, every i < n with values[i] > threshold to out; returns how many.
     /// The pre-filter of top-k selection: once the heap is full, few values pass.
     size_t (*indices_above)(const float *values, size_t n, float threshold, uint32_t *out);
+
+    // Binary codes (SimHash) are stored in blocks of 8 codes of `words` 64-bit words each,
+    // interleaved so that one 512-bit load holds the same word of 8 codes: word w of code
+    // 8·b + r lives at codes[(b·words + w)·8 + r]. Distances come out negated, as floats, so that
+    // higher is more similar and top-k selection can share the pre-filter of dot products.
+
+    /// out[i] = −popcount(query ⊕ code i) for the 8·blocks codes of `blocks` whole blocks.
+    void (*hamming_blocks)(const uint64_t *query, const uint64_t *codes, size_t words,
+                           size_t blocks, float *out);
+    /// out[i] = −popcount(query ⊕ code ids[i]) for i < count.
+    void (*hamming_ids)(const uint64_t *query, const uint64_t *codes, size_t words,
+                        const uint32_t *ids, size_t count, float *out);
+    /// out[i] = Σ weights[j] over the set bits j of code ids[i] (weights has 64·words entries):
+    /// the asymmetric score of a binary code against a real-valued query projection.
+    void (*bit_weight_sums)(const float *weights, const uint64_t *codes, size_t words,
+                            const uint32_t *ids, size_t count, float *out);
 } loupe_kernels;
+
+/// Whether this CPU runs the AVX-512 VPOPCNTDQ Hamming kernel (the AVX-512 level falls back to
+/// the AVX2 Hamming kernel without it).
+int loupe_has_vpopcntdq(void);
 
 /// The best level this CPU and OS support.
 loupe_simd_level loupe_simd_best_level(void);

@@ -17,7 +17,7 @@ struct ANNBenchCommand: ParsableCommand {
     @Option(help: "Folder with base.fvecs, query.fvecs and groundtruth.ivecs.")
     var data: String
 
-    @Option(help: "Comma list of indexes to run: flat, flat-int8, flat-float16, hnsw, hnsw-int8.")
+    @Option(help: "Comma list of indexes to run: flat, flat-int8, flat-float16, hnsw, hnsw-int8, simhash, simhash-uncentred, ivf, ivf-int8, ivf-float16.")
     var indexes = "flat,flat-int8,hnsw,hnsw-int8"
 
     @Option(name: .customLong("M"), help: "HNSW neighbours per node (upper layers).")
@@ -47,6 +47,9 @@ struct ANNBenchCommand: ParsableCommand {
     @Flag(help: "Skip the memory-bandwidth probe.")
     var noBandwidth = false
 
+    @OptionGroup(title: "SimHash and IVF")
+    var strategies: StrategyOptions
+
     func run() throws {
         let dataset = try ANNDataset(folder: data, queryLimit: nq)
         log("\(dataset.name): \(dataset.baseCount) × \(dataset.dimensions) base, \(dataset.queryCount) queries, kernels \(VectorKernels.active.level)")
@@ -69,8 +72,15 @@ struct ANNBenchCommand: ParsableCommand {
                 let efValues = efs.split(separator: ",").compactMap { Int($0) }
                 try runner.runHNSW(m: m, efConstruction: efc, efSearchValues: efValues,
                                    encoding: index == "hnsw-int8" ? .int8 : nil).forEach { print($0.text) }
+            case "simhash", "simhash-uncentred":
+                try runner.runSimHash(bits: strategies.lshBits.integers, rescoreFactors: strategies.lshKfactor.integers,
+                                      singleQueryCount: nqFlatSingle, centered: index == "simhash").forEach { print($0.text) }
+            case "ivf", "ivf-int8", "ivf-float16":
+                try runner.runIVF(nlist: strategies.nlist, nprobes: strategies.nprobe.integers,
+                                  encoding: VectorEncoding(rawValue: String(index.dropFirst("ivf-".count))),
+                                  rescoreFactor: strategies.ivfRescore, seeding: try strategies.seeding()).forEach { print($0.text) }
             default:
-                throw ValidationError("unknown index '\(index)' (known: flat, flat-int8, flat-float16, hnsw, hnsw-int8)")
+                throw ValidationError("unknown index '\(index)' (known: flat, flat-int8, flat-float16, hnsw, hnsw-int8, simhash, simhash-uncentred, ivf, ivf-int8, ivf-float16)")
             }
         }
     }

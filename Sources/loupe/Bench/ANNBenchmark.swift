@@ -31,7 +31,7 @@ struct ANNBenchmark {
 
     /// Times single-query passes over `queryCount` queries; returns the best pass's QPS, its
     /// latencies, and the results of the last pass.
-    private func singleQueryPasses(
+    func singleQueryPasses(
         _ index: some VectorIndex, queryCount: Int, options: SearchOptions
     ) throws -> (qps: Double, latencies: [Double], ids: [[UInt32]]) {
         let d = dataset.dimensions
@@ -62,22 +62,25 @@ struct ANNBenchmark {
         return best
     }
 
-    /// Times batch passes (one call with every query); returns the best QPS and the results.
-    private func batchPasses(_ index: some VectorIndex, options: SearchOptions) throws -> (qps: Double, ids: [[UInt32]]) {
+    /// Times batch passes (one call with every query, or the first `queryCount`); returns the best
+    /// QPS and the results.
+    func batchPasses(_ index: some VectorIndex, options: SearchOptions, queryCount: Int? = nil) throws -> (qps: Double, ids: [[UInt32]]) {
         var best = (qps: 0.0, ids: [[UInt32]]())
+        let count = min(queryCount ?? dataset.queryCount, dataset.queryCount)
         for _ in 0..<repeats {
             var results: [SearchResult] = []
             let seconds = try dataset.queries.withUnsafeBufferPointer { queries in
-                try BenchClock.time { results = try index.search(batch: queries, k: Self.k, options: options) }
+                let batch = UnsafeBufferPointer(rebasing: queries[0..<count * dataset.dimensions])
+                return try BenchClock.time { results = try index.search(batch: batch, k: Self.k, options: options) }
             }
-            let qps = Double(dataset.queryCount) / seconds
+            let qps = Double(count) / seconds
             if qps > best.qps { best = (qps, results.map(\.ids)) }
         }
         return best
     }
 
     /// Saves `index`, returns the file's size in MB and the time to load it back.
-    private func saveAndLoad<Index: VectorIndex>(_ index: Index, name: String, load: (String) throws -> Index) throws -> (megabytes: Double, loadSeconds: Double) {
+    func saveAndLoad<Index: VectorIndex>(_ index: Index, name: String, load: (String) throws -> Index) throws -> (megabytes: Double, loadSeconds: Double) {
         let path = scratchFolder + "/\(dataset.name)-\(name).loupeidx"
         try index.save(to: path)
         let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
@@ -89,7 +92,7 @@ struct ANNBenchmark {
     }
 
     /// The fields every result line shares, in the peers' order.
-    private func resultLine(
+    func resultLine(
         index: String, setting: String, build: Double,
         single: (qps: Double, latencies: [Double], ids: [[UInt32]]), batch: (qps: Double, ids: [[UInt32]]),
         file: (megabytes: Double, loadSeconds: Double)
@@ -111,7 +114,7 @@ struct ANNBenchmark {
         return line
     }
 
-    private func addAll(to index: some VectorIndex) throws -> Double {
+    func addAll(to index: some VectorIndex) throws -> Double {
         let ids = (0..<UInt32(dataset.baseCount)).map { $0 }
         return try dataset.base.withUnsafeBufferPointer { base in
             try ids.withUnsafeBufferPointer { ids in

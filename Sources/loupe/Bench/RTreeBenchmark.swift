@@ -1,5 +1,6 @@
 import Foundation
 import VectorIndex
+import VectorMath
 
 /// The data, queries and measurements behind `loupe bench rtree`.
 ///
