@@ -44,9 +44,7 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
     /// - Throws: `invalidArgument` if `dimensions` or `rescoreFactor` is not positive.
     public init(dimensions: Int, metric: Metric, encoding: VectorEncoding? = nil, rescoreFactor: Int = 8,
                 kernels: VectorKernels = .active) throws {
-        guard dimensions > 0 else {
-            throw VectorIndexError(.invalidArgument, "dimensions must be positive (got \(dimensions))")
-        }
+        try IndexInputs.validate(dimensions: dimensions)
         guard rescoreFactor > 0 else {
             throw VectorIndexError(.invalidArgument, "rescoreFactor must be positive (got \(rescoreFactor))")
         }

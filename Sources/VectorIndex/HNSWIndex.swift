@@ -110,9 +110,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
 
     /// An empty index.
     public init(dimensions: Int, metric: Metric, parameters: HNSWParameters = HNSWParameters(), kernels: VectorKernels = .active) throws {
-        guard dimensions > 0 else {
-            throw VectorIndexError(.invalidArgument, "dimensions must be positive (got \(dimensions))")
-        }
+        try IndexInputs.validate(dimensions: dimensions)
         try parameters.validate()
         self.dimensions = dimensions
         self.metric = metric

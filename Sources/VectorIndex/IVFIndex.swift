@@ -50,9 +50,7 @@ public final class IVFIndex: VectorIndex, @unchecked Sendable {
     /// - Throws: `invalidArgument` for non-positive dimensions or out-of-range parameters.
     public init(dimensions: Int, metric: Metric, parameters: IVFParameters = IVFParameters(),
                 kernels: VectorKernels = .active) throws {
-        guard dimensions > 0 else {
-            throw VectorIndexError(.invalidArgument, "dimensions must be positive (got \(dimensions))")
-        }
+        try IndexInputs.validate(dimensions: dimensions)
         try parameters.validate()
         self.dimensions = dimensions
         self.metric = metric

@@ -38,6 +38,13 @@ enum IndexInputs {
         return batch.count / dimensions
     }
 
+    /// Checks the dimension count an index is created with.
+    static func validate(dimensions: Int) throws {
+        guard dimensions > 0 else {
+            throw VectorIndexError(.invalidArgument, "dimensions must be positive (got \(dimensions))")
+        }
+    }
+
     static func validate(k: Int) throws {
         guard k > 0 else { throw VectorIndexError(.invalidArgument, "k must be at least 1 (got \(k))") }
     }

@@ -64,9 +64,7 @@ public final class SimHashIndex: VectorIndex, @unchecked Sendable {
     /// - Complexity: O(bits · min(bits, d) · d) to draw and orthonormalise the hyperplanes.
     public convenience init(dimensions: Int, metric: Metric = .cosine, parameters: SimHashParameters = SimHashParameters(),
                             kernels: VectorKernels = .active) throws {
-        guard dimensions > 0 else {
-            throw VectorIndexError(.invalidArgument, "dimensions must be positive (got \(dimensions))")
-        }
+        try IndexInputs.validate(dimensions: dimensions)
         try parameters.validate()
         let planes = Self.drawHyperplanes(count: parameters.totalBits, dimensions: dimensions,
                                           orthogonal: parameters.orthogonal, seed: parameters.seed, kernels: kernels)
