@@ -126,3 +126,21 @@ struct CodedRows {
         }
     }
 }
+
+extension VectorEncoding {
+    /// The byte an index file stores for an optional encoding: 0 for none, then 1, 2, … in case
+    /// order.
+    static func fileCode(_ encoding: VectorEncoding?) -> UInt8 {
+        guard let encoding, let position = allCases.firstIndex(of: encoding) else { return 0 }
+        return UInt8(position + 1)
+    }
+
+    /// The optional encoding a stored byte names.
+    /// - Throws: `corruptFile` for a byte that names no encoding.
+    static func fromFileCode(_ code: UInt8, path: String) throws -> VectorEncoding? {
+        guard Int(code) <= allCases.count else {
+            throw VectorIndexError(.corruptFile, "'\(path)' names unknown vector encoding \(code)")
+        }
+        return code == 0 ? nil : allCases[Int(code) - 1]
+    }
+}

@@ -8,7 +8,7 @@ extension FlatIndex {
             let writer = try IndexFile.Writer.start(path: path, kind: Self.fileKind,
                                                     header: IndexHeader(dimensions: dimensions, metric: metric, count: slotIDs.count))
             var options = IndexFile.Encoder()
-            options.append(UInt8(encoding.map { VectorEncoding.allCases.firstIndex(of: $0)! + 1 } ?? 0))
+            options.append(VectorEncoding.fileCode(encoding))
             options.append(UInt32(rescoreFactor))
             try writer.section("OPTS", options.bytes)
             try writer.section("VECS", UnsafeRawBufferPointer(start: rows.base, count: slotIDs.count * dimensions * 4))
@@ -23,12 +23,11 @@ extension FlatIndex {
     public static func load(from path: String) throws -> FlatIndex {
         let (reader, header) = try IndexFile.Reader.opening(path: path, kind: fileKind)
         var options = IndexFile.Decoder(try reader.section("OPTS"), section: "OPTS")
-        let encodingCode = Int(try options.read(UInt8.self))
+        let encoding = try VectorEncoding.fromFileCode(try options.read(UInt8.self), path: path)
         let rescoreFactor = Int(try options.read(UInt32.self))
-        guard encodingCode <= VectorEncoding.allCases.count, rescoreFactor > 0 else {
-            throw VectorIndexError(.corruptFile, "'\(path)' has unknown options (encoding \(encodingCode), rescore factor \(rescoreFactor))")
+        guard rescoreFactor > 0 else {
+            throw VectorIndexError(.corruptFile, "'\(path)' has rescore factor \(rescoreFactor)")
         }
-        let encoding = encodingCode == 0 ? nil : VectorEncoding.allCases[encodingCode - 1]
         let index = try FlatIndex(dimensions: header.dimensions, metric: header.metric, encoding: encoding, rescoreFactor: rescoreFactor)
         index.rows.reserve(rows: header.count, keeping: 0)
         try reader.section("VECS", into: UnsafeMutableRawBufferPointer(start: index.rows.base, count: header.count * header.dimensions * 4))

@@ -19,7 +19,7 @@ extension HNSWIndex {
             meta.append(UInt32(maxLevel))
             meta.append(entryPoint)
             meta.append(UInt64(deletedCount))
-            meta.append(UInt8(parameters.encoding == .int8 ? 1 : 0))
+            meta.append(VectorEncoding.fileCode(parameters.encoding))
             meta.append(UInt32(parameters.rescoreFactor))
             try writer.section("META", meta.bytes)
             var quantization = IndexFile.Encoder()
@@ -65,9 +65,9 @@ extension HNSWIndex {
         let maxLevel = Int(try decoder.read(UInt32.self))
         let entryPoint: UInt32 = try decoder.read()
         let deletedCount = Int(try decoder.read(UInt64.self))
-        let isInt8 = try decoder.read(UInt8.self) == 1
         var parametersRead = parameters
-        parametersRead.encoding = isInt8 ? .int8 : nil
+        parametersRead.encoding = try VectorEncoding.fromFileCode(try decoder.read(UInt8.self), path: path)
+        let isInt8 = parametersRead.encoding == .int8
         parametersRead.rescoreFactor = Int(try decoder.read(UInt32.self))
         let index: HNSWIndex
         do {

@@ -159,10 +159,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     public func add(_ vectors: UnsafeBufferPointer<Float>, ids: UnsafeBufferPointer<UInt32>) throws {
         try IndexInputs.validate(vectors: vectors, ids: ids, dimensions: dimensions, metric: metric)
         guard !ids.isEmpty else { return }
-        // The last occurrence of an id within the batch wins.
-        var lastRowOfID: [UInt32: Int] = [:]
-        for (row, id) in ids.enumerated() { lastRowOfID[id] = row }
-        let rows = ids.indices.filter { lastRowOfID[ids[$0]] == $0 }
+        let rows = IndexInputs.lastRows(of: ids)
         let replaced = lock.withReadLock { rows.map { ids[$0] }.filter { nodeOfID[$0] != nil } }
         if !replaced.isEmpty { remove(replaced) }
         lock.withWriteLock {

@@ -13,7 +13,7 @@ extension IVFIndex {
             var options = IndexFile.Encoder()
             options.append(UInt32(parameters.nlist))
             options.append(UInt32(parameters.nprobe))
-            options.append(UInt8(parameters.encoding.map { VectorEncoding.allCases.firstIndex(of: $0)! + 1 } ?? 0))
+            options.append(VectorEncoding.fileCode(parameters.encoding))
             options.append(UInt32(parameters.rescoreFactor))
             options.append(UInt32(parameters.trainingIterations))
             options.append(UInt32(parameters.maxTrainingPointsPerList))
@@ -46,15 +46,14 @@ extension IVFIndex {
         var parameters = IVFParameters()
         parameters.nlist = Int(try options.read(UInt32.self))
         parameters.nprobe = Int(try options.read(UInt32.self))
-        let encodingCode = Int(try options.read(UInt8.self))
+        let encodingCode: UInt8 = try options.read()
         parameters.rescoreFactor = Int(try options.read(UInt32.self))
         parameters.trainingIterations = Int(try options.read(UInt32.self))
         parameters.maxTrainingPointsPerList = Int(try options.read(UInt32.self))
         parameters.minimumPointsPerList = Int(try options.read(UInt32.self))
         parameters.seed = try options.read(UInt64.self)
         func corrupt(_ message: String) -> VectorIndexError { VectorIndexError(.corruptFile, "'\(path)': \(message)") }
-        guard encodingCode <= VectorEncoding.allCases.count else { throw corrupt("unknown encoding \(encodingCode)") }
-        parameters.encoding = encodingCode == 0 ? nil : VectorEncoding.allCases[encodingCode - 1]
+        parameters.encoding = try VectorEncoding.fromFileCode(encodingCode, path: path)
         do { try parameters.validate() } catch let error as VectorIndexError { throw corrupt("invalid IVF options: \(error.message)") }
 
         let centroidValues = try reader.section("CENT").withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }

@@ -38,6 +38,14 @@ enum IndexInputs {
         return batch.count / dimensions
     }
 
+    /// The rows of a batch that an index keeps: one per id, the last occurrence winning, in batch
+    /// order.
+    static func lastRows(of ids: UnsafeBufferPointer<UInt32>) -> [Int] {
+        var lastRowOfID: [UInt32: Int] = [:]
+        for (row, id) in ids.enumerated() { lastRowOfID[id] = row }
+        return ids.indices.filter { lastRowOfID[ids[$0]] == $0 }
+    }
+
     /// Checks the dimension count an index is created with.
     static func validate(dimensions: Int) throws {
         guard dimensions > 0 else {

@@ -185,32 +185,9 @@ struct HNSWFixture {
     @Test func concurrentSearchesWhileAdding() async throws {
         let index = try HNSWIndex(dimensions: HNSWFixture.dimensions, metric: .cosine,
                                   parameters: HNSWParameters(m: 12, efConstruction: 80, buildThreads: 2))
-        let fixture = self.fixture
-        let half = fixture.count / 2 * HNSWFixture.dimensions
-        try index.add(Array(fixture.vectors.prefix(half)), ids: Array(fixture.ids.prefix(fixture.count / 2)))
-        try await withThrowingTaskGroup(of: Int.self) { group in
-            group.addTask {
-                // Add the second half in small batches while the searchers run.
-                let rest = Array(fixture.ids.suffix(fixture.count - fixture.count / 2))
-                for (i, batch) in rest.chunked(into: 100).enumerated() {
-                    let start = half + i * 100 * HNSWFixture.dimensions
-                    try index.add(Array(fixture.vectors[start..<start + batch.count * HNSWFixture.dimensions]), ids: batch)
-                }
-                return rest.count
-            }
-            for searcher in 0..<3 {
-                group.addTask {
-                    var answered = 0
-                    for round in 0..<100 {
-                        let result = try index.search(fixture.query((searcher * 7 + round) % fixture.queryCount), k: 10)
-                        #expect(result.neighbors.count == 10)
-                        answered += 1
-                    }
-                    return answered
-                }
-            }
-            for try await _ in group {}
-        }
+        let half = fixture.count / 2
+        try index.add(Array(fixture.vectors.prefix(half * HNSWFixture.dimensions)), ids: Array(fixture.ids.prefix(half)))
+        try await fixture.addWhileSearching(index, from: half, searchers: 3)
         #expect(index.count == fixture.count)
         #expect(index.invariantViolations().isEmpty)
         #expect(try fixture.recall(index) >= 0.95)

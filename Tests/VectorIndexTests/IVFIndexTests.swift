@@ -175,26 +175,9 @@ import VectorMath
     /// Searches run while batches are added, and while the index trains itself half-way.
     @Test func concurrentSearchesWhileAddingAndTraining() async throws {
         let index = try IVFIndex(dimensions: HNSWFixture.dimensions, metric: .cosine, parameters: Self.parameters())
-        let fixture = self.fixture
         let start = 300
         try index.add(Array(fixture.vectors.prefix(start * HNSWFixture.dimensions)), ids: Array(fixture.ids.prefix(start)))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for (i, batch) in Array(fixture.ids.suffix(fixture.count - start)).chunked(into: 100).enumerated() {
-                    let first = (start + i * 100) * HNSWFixture.dimensions
-                    try index.add(Array(fixture.vectors[first..<first + batch.count * HNSWFixture.dimensions]), ids: batch)
-                }
-            }
-            for searcher in 0..<2 {
-                group.addTask {
-                    for round in 0..<100 {
-                        let result = try index.search(fixture.query((searcher * 7 + round) % fixture.queryCount), k: 10)
-                        #expect(result.neighbors.count == 10)
-                    }
-                }
-            }
-            for try await _ in group {}
-        }
+        try await fixture.addWhileSearching(index, from: start)
         #expect(index.isTrained && index.count == fixture.count && index.invariantViolations().isEmpty)
     }
 }

@@ -94,3 +94,29 @@ extension HNSWFixture {
         #expect(try index.search(query(1), k: 1).ids == [42], sourceLocation: sourceLocation)
     }
 }
+
+extension HNSWFixture {
+    /// Adds the fixture's vectors from `start` on, 100 at a time, while `searchers` tasks each run
+    /// 100 searches that must every one return 10 neighbours; rows before `start` must already be
+    /// in `index`. The caller checks the index afterwards.
+    func addWhileSearching(_ index: some VectorIndex, from start: Int, searchers: Int = 2) async throws {
+        let fixture = self
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for (i, batch) in Array(fixture.ids.suffix(fixture.count - start)).chunked(into: 100).enumerated() {
+                    let first = (start + i * 100) * Self.dimensions
+                    try index.add(Array(fixture.vectors[first..<first + batch.count * Self.dimensions]), ids: batch)
+                }
+            }
+            for searcher in 0..<searchers {
+                group.addTask {
+                    for round in 0..<100 {
+                        let result = try index.search(fixture.query((searcher * 7 + round) % fixture.queryCount), k: 10)
+                        #expect(result.neighbors.count == 10)
+                    }
+                }
+            }
+            for try await _ in group {}
+        }
+    }
+}

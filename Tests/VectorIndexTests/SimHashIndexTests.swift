@@ -171,26 +171,9 @@ import VectorMath
 
     @Test func concurrentSearchesWhileAdding() async throws {
         let index = try SimHashIndex(dimensions: HNSWFixture.dimensions, parameters: SimHashParameters(bitsPerTable: 128, rescoreFactor: 5))
-        let fixture = self.fixture
         let half = fixture.count / 2
         try index.add(Array(fixture.vectors.prefix(half * HNSWFixture.dimensions)), ids: Array(fixture.ids.prefix(half)))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for (i, batch) in Array(fixture.ids.suffix(fixture.count - half)).chunked(into: 100).enumerated() {
-                    let start = (half + i * 100) * HNSWFixture.dimensions
-                    try index.add(Array(fixture.vectors[start..<start + batch.count * HNSWFixture.dimensions]), ids: batch)
-                }
-            }
-            for searcher in 0..<2 {
-                group.addTask {
-                    for round in 0..<100 {
-                        let result = try index.search(fixture.query((searcher * 7 + round) % fixture.queryCount), k: 10)
-                        #expect(result.neighbors.count == 10)
-                    }
-                }
-            }
-            for try await _ in group {}
-        }
+        try await fixture.addWhileSearching(index, from: half)
         #expect(index.count == fixture.count && index.invariantViolations().isEmpty)
     }
 }
