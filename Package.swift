@@ -35,10 +35,17 @@ let package = Package(
             name: "VectorIndex",
             dependencies: ["VectorMath", "CVectorKernels"]
         ),
+        // The convolution loops BLAS does not cover (depthwise, epilogues, pooling, im2col), per
+        // instruction set, chosen at run time with CVectorKernels' CPU detection.
+        .target(
+            name: "CConvolutionKernels",
+            dependencies: ["CVectorKernels"],
+            cSettings: [.unsafeFlags(["-O3"])]
+        ),
         // Tensor, operations and weight readers the encoders run on.
         .target(
             name: "NeuralNet",
-            dependencies: ["CBLAS", "VectorMath"]
+            dependencies: ["CBLAS", "VectorMath", "CConvolutionKernels"]
         ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),

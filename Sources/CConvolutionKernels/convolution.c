@@ -1,0 +1,235 @@
+// The kernels behind CConvolutionKernels.h. Each kernel is one `static inline` body written with
+// plain loops over a fixed block of channels, instantiated three times: portable, AVX2+FMA and
+// AVX-512F (through `target` attributes), so that the compiler keeps the block's accumulators in
+// vector registers at each width. The instruction set is chosen at run time from CVectorKernels'
+// CPUID detection.
+
+#include "CConvolutionKernels.h"
+#include "CVectorKernels.h"
+
+#include <float.h>
+#include <string.h>
+
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+ALWAYS_INLINE float activate(float x, loupe_activation activation) {
+    if (activation == LOUPE_ACTIVATION_IDENTITY) return x;
+    x = x < 0 ? 0 : x;
+    if (activation == LOUPE_ACTIVATION_RELU6) x = x > 6 ? 6 : x;
+    return x;
+}
+
+// MARK: - Depthwise convolution
+
+/// One output row of a depthwise convolution with a kernel_h × kernel_w window (compile-time
+/// constants at the call sites that matter), channels in blocks of BLOCK.
+ALWAYS_INLINE void depthwise_rows(const float *in, const loupe_window *g, const float *weight,
+                                  const float *bias, loupe_activation activation, float *out,
+                                  int row_begin, int row_end, const int kernel_h,
+                                  const int kernel_w, const int BLOCK) {
+    const int height = g->height, width = g->width, channels = g->channels;
+    const int out_width = g->out_width, stride = g->stride;
+    for (int oy = row_begin; oy < row_end; oy++) {
+        const int iy0 = oy * stride - g->pad_top;
+        const int ky0 = iy0 < 0 ? -iy0 : 0;
+        const int ky1 = iy0 + kernel_h > height ? height - iy0 : kernel_h;
+        float *out_row = out + (size_t)oy * out_width * channels;
+        for (int ox = 0; ox < out_width; ox++) {
+            const int ix0 = ox * stride - g->pad_left;
+            const int kx0 = ix0 < 0 ? -ix0 : 0;
+            const int kx1 = ix0 + kernel_w > width ? width - ix0 : kernel_w;
+            float *o = out_row + (size_t)ox * channels;
+            int c0 = 0;
+            for (; c0 + BLOCK <= channels; c0 += BLOCK) {
+                float acc[BLOCK];
+                for (int j = 0; j < BLOCK; j++) acc[j] = bias ? bias[c0 + j] : 0;
+                for (int ky = ky0; ky < ky1; ky++) {
+                    const float *in_row = in + (size_t)(iy0 + ky) * width * channels + c0;
+                    const float *w_row = weight + (size_t)ky * kernel_w * channels + c0;
+                    for (int kx = kx0; kx < kx1; kx++) {
+                        const float *x = in_row + (size_t)(ix0 + kx) * channels;
+                        const float *w = w_row + (size_t)kx * channels;
+                        for (int j = 0; j < BLOCK; j++) acc[j] += x[j] * w[j];
+                    }
+                }
+                for (int j = 0; j < BLOCK; j++) o[c0 + j] = activate(acc[j], activation);
+            }
+            for (; c0 < channels; c0++) {
+                float acc = bias ? bias[c0] : 0;
+                for (int ky = ky0; ky < ky1; ky++) {
+                    for (int kx = kx0; kx < kx1; kx++) {
+                        acc += in[((size_t)(iy0 + ky) * width + (ix0 + kx)) * channels + c0] *
+                               weight[(size_t)(ky * kernel_w + kx) * channels + c0];
+                    }
+                }
+                o[c0] = activate(acc, activation);
+            }
+        }
+    }
+}
+
+/// Specialises the window size for 3×3 and 5×5 (the depthwise kernels of MobileNets and
+/// EfficientNets) and the activation, so that the inner loops have constant bounds.
+#define DEFINE_DEPTHWISE(SUFFIX, TARGET, BLOCK)                                                    \
+    TARGET static void depthwise_##SUFFIX(const float *in, const loupe_window *g,                 \
+                                          const float *weight, const float *bias,                 \
+                                          loupe_activation activation, float *out, int row_begin, \
+                                          int row_end) {                                          \
+        const int kh = g->kernel_h, kw = g->kernel_w;                                             \
+        if (kh == 3 && kw == 3) {                                                                 \
+            depthwise_rows(in, g, weight, bias, activation, out, row_begin, row_end, 3, 3, BLOCK); \
+        } else if (kh == 5 && kw == 5) {                                                          \
+            depthwise_rows(in, g, weight, bias, activation, out, row_begin, row_end, 5, 5, BLOCK); \
+        } else {                                                                                  \
+            depthwise_rows(in, g, weight, bias, activation, out, row_begin, row_end, kh, kw, BLOCK); \
+        }                                                                                         \
+    }
+
+// MARK: - Bias, residual and activation (the epilogue of a gemm)
+
+ALWAYS_INLINE void bias_activation_body(float *data, size_t rows, size_t cols, const float *bias,
+                                        const float *residual, loupe_activation activation) {
+    for (size_t r = 0; r < rows; r++) {
+        float *row = data + r * cols;
+        const float *res = residual ? residual + r * cols : NULL;
+        if (bias && res) {
+            for (size_t c = 0; c < cols; c++) row[c] = activate(row[c] + bias[c] + res[c], activation);
+        } else if (bias) {
+            for (size_t c = 0; c < cols; c++) row[c] = activate(row[c] + bias[c], activation);
+        } else if (res) {
+            for (size_t c = 0; c < cols; c++) row[c] = activate(row[c] + res[c], activation);
+        } else {
+            for (size_t c = 0; c < cols; c++) row[c] = activate(row[c], activation);
+        }
+    }
+}
+
+#define DEFINE_BIAS_ACTIVATION(SUFFIX, TARGET)                                                     \
+    TARGET static void bias_activation_##SUFFIX(float *data, size_t rows, size_t cols,             \
+                                                const float *bias, const float *residual,          \
+                                                loupe_activation activation) {                     \
+        switch (activation) {                                                                     \
+        case LOUPE_ACTIVATION_RELU:                                                               \
+            bias_activation_body(data, rows, cols, bias, residual, LOUPE_ACTIVATION_RELU);         \
+            break;                                                                                \
+        case LOUPE_ACTIVATION_RELU6:                                                              \
+            bias_activation_body(data, rows, cols, bias, residual, LOUPE_ACTIVATION_RELU6);        \
+            break;                                                                                \
+        default:                                                                                  \
+            bias_activation_body(data, rows, cols, bias, residual, LOUPE_ACTIVATION_IDENTITY);     \
+            break;                                                                                \
+        }                                                                                         \
+    }
+
+// MARK: - Pooling
+
+ALWAYS_INLINE void max_pool_body(const float *in, const loupe_window *g, float *out, int row_begin,
+                                 int row_end) {
+    const int height = g->height, width = g->width, channels = g->channels;
+    const int out_width = g->out_width, stride = g->stride;
+    for (int oy = row_begin; oy < row_end; oy++) {
+        const int iy0 = oy * stride - g->pad_top;
+        const int ky0 = iy0 < 0 ? -iy0 : 0;
+        const int ky1 = iy0 + g->kernel_h > height ? height - iy0 : g->kernel_h;
+        for (int ox = 0; ox < out_width; ox++) {
+            const int ix0 = ox * stride - g->pad_left;
+            const int kx0 = ix0 < 0 ? -ix0 : 0;
+            const int kx1 = ix0 + g->kernel_w > width ? width - ix0 : g->kernel_w;
+            float *o = out + ((size_t)oy * out_width + ox) * channels;
+            for (int c = 0; c < channels; c++) o[c] = -FLT_MAX;
+            for (int ky = ky0; ky < ky1; ky++) {
+                for (int kx = kx0; kx < kx1; kx++) {
+                    const float *x = in + ((size_t)(iy0 + ky) * width + (ix0 + kx)) * channels;
+                    for (int c = 0; c < channels; c++) o[c] = x[c] > o[c] ? x[c] : o[c];
+                }
+            }
+        }
+    }
+}
+
+ALWAYS_INLINE void mean_pool_body(const float *in, size_t pixels, size_t channels, float *out) {
+    for (size_t c = 0; c < channels; c++) out[c] = 0;
+    for (size_t p = 0; p < pixels; p++) {
+        const float *x = in + p * channels;
+        for (size_t c = 0; c < channels; c++) out[c] += x[c];
+    }
+    const float scale = pixels ? 1.0f / (float)pixels : 0;
+    for (size_t c = 0; c < channels; c++) out[c] *= scale;
+}
+
+#define DEFINE_POOLS(SUFFIX, TARGET)                                                                \
+    TARGET static void max_pool_##SUFFIX(const float *in, const loupe_window *g, float *out,       \
+                                         int row_begin, int row_end) {                             \
+        max_pool_body(in, g, out, row_begin, row_end);                                             \
+    }                                                                                              \
+    TARGET static void mean_pool_##SUFFIX(const float *in, size_t pixels, size_t channels,         \
+                                          float *out) {                                            \
+        mean_pool_body(in, pixels, channels, out);                                                 \
+    }
+
+// MARK: - Instantiations
+
+#define DEFINE_LEVEL(SUFFIX, TARGET, BLOCK)                                                         \
+    DEFINE_DEPTHWISE(SUFFIX, TARGET, BLOCK)                                                        \
+    DEFINE_BIAS_ACTIVATION(SUFFIX, TARGET)                                                         \
+    DEFINE_POOLS(SUFFIX, TARGET)                                                                   \
+    static const loupe_conv_kernels SUFFIX##_kernels = {                                           \
+        depthwise_##SUFFIX, bias_activation_##SUFFIX, max_pool_##SUFFIX, mean_pool_##SUFFIX};
+
+#define PORTABLE_TARGET
+DEFINE_LEVEL(portable, PORTABLE_TARGET, 8)
+
+#if defined(__x86_64__)
+#define AVX2_TARGET __attribute__((target("avx2,fma")))
+#define AVX512_TARGET __attribute__((target("avx512f,avx2,fma")))
+DEFINE_LEVEL(avx2, AVX2_TARGET, 32)
+DEFINE_LEVEL(avx512, AVX512_TARGET, 64)
+#endif
+
+const loupe_conv_kernels *loupe_conv_kernels_for(int level) {
+    int best = (int)loupe_simd_best_level();
+    if (level < 0 || level > best) level = best;
+#if defined(__x86_64__)
+    if (level >= LOUPE_SIMD_AVX512) return &avx512_kernels;
+    if (level == LOUPE_SIMD_AVX2) return &avx2_kernels;
+#endif
+    return &portable_kernels;
+}
+
+// MARK: - Layout (memory-bound copies; one version serves every level)
+
+void loupe_im2col_nhwc(const float *in, const loupe_window *g, float *columns, int row_begin,
+                       int row_end) {
+    const int height = g->height, width = g->width, channels = g->channels;
+    const size_t tap = (size_t)channels;
+    float *dst = columns;
+    for (int oy = row_begin; oy < row_end; oy++) {
+        for (int ox = 0; ox < g->out_width; ox++) {
+            const int iy0 = oy * g->stride - g->pad_top, ix0 = ox * g->stride - g->pad_left;
+            for (int ky = 0; ky < g->kernel_h; ky++) {
+                const int iy = iy0 + ky;
+                for (int kx = 0; kx < g->kernel_w; kx++) {
+                    const int ix = ix0 + kx;
+                    if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
+                        memcpy(dst, in + ((size_t)iy * width + ix) * tap, tap * sizeof(float));
+                    } else {
+                        memset(dst, 0, tap * sizeof(float));
+                    }
+                    dst += tap;
+                }
+            }
+        }
+    }
+}
+
+void loupe_nchw_to_nhwc(const float *in, size_t channels, size_t pixels, float *out) {
+    for (size_t p = 0; p < pixels; p++) {
+        for (size_t c = 0; c < channels; c++) out[p * channels + c] = in[c * pixels + p];
+    }
+}
+
+void loupe_nhwc_to_nchw(const float *in, size_t channels, size_t pixels, float *out) {
+    for (size_t c = 0; c < channels; c++) {
+        for (size_t p = 0; p < pixels; p++) out[c * pixels + p] = in[p * channels + c];
+    }
+}
