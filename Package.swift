@@ -46,7 +46,7 @@ let package = Package(
         // Tensor, operations and weight readers the encoders run on.
         .target(
             name: "NeuralNet",
-            dependencies: ["CBLAS", "VectorMath", "CConvolutionKernels"]
+            dependencies: ["CBLAS", "VectorMath", "CVectorKernels", "CConvolutionKernels"]
         ),
         // Models that turn images (and texts) into embeddings, on NeuralNet.
         .target(

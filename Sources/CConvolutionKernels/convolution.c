@@ -41,33 +41,88 @@ ALWAYS_INLINE void depthwise_pixel(const float *in, int width, int channels, con
     for (int j = 0; j < WIDTH; j++) o[c0 + j] = activate(acc[j], activation);
 }
 
+// Vectors of 4, 8 and 16 floats (one SSE, AVX or AVX-512 register) that load and store at any
+// float alignment.
+typedef float vec4 __attribute__((ext_vector_type(4), aligned(4)));
+typedef float vec8 __attribute__((ext_vector_type(8), aligned(4)));
+typedef float vec16 __attribute__((ext_vector_type(16), aligned(4)));
+
+/// Defines depthwise_interior_SUFFIX: PIXELS consecutive output pixels of one row, all with the
+/// whole window inside the image horizontally, for the one register of channels (VEC) from c0.
+/// Each weight vector is loaded once for all of them: PIXELS + 1 loads per PIXELS multiply-adds.
+#define DEFINE_DEPTHWISE_INTERIOR(SUFFIX, TARGET, VEC, PIXELS)                                    \
+    TARGET static inline __attribute__((always_inline)) void depthwise_interior_##SUFFIX(       \
+        const float *in, int width, int channels, int stride, const float *weight,               \
+        const float *bias, loupe_activation activation, float *o, int iy0, int ix0, int ky0,     \
+        int ky1, int kernel_w, int c0) {                                                          \
+        VEC acc[PIXELS];                                                                          \
+        const VEC start = bias ? *(const VEC *)(bias + c0) : (VEC)0;                              \
+        for (int p = 0; p < PIXELS; p++) acc[p] = start;                                          \
+        const size_t step = (size_t)stride * channels;                                           \
+        for (int ky = ky0; ky < ky1; ky++) {                                                      \
+            const float *in_row = in + ((size_t)(iy0 + ky) * width + ix0) * channels + c0;        \
+            const float *w_row = weight + (size_t)ky * kernel_w * channels + c0;                  \
+            for (int kx = 0; kx < kernel_w; kx++) {                                               \
+                const float *x = in_row + (size_t)kx * channels;                                  \
+                const VEC w = *(const VEC *)(w_row + (size_t)kx * channels);                      \
+                for (int p = 0; p < PIXELS; p++) acc[p] += *(const VEC *)(x + p * step) * w;      \
+            }                                                                                     \
+        }                                                                                         \
+        for (int p = 0; p < PIXELS; p++) {                                                        \
+            VEC v = acc[p];                                                                       \
+            if (activation != LOUPE_ACTIVATION_IDENTITY) v = __builtin_elementwise_max(v, (VEC)0); \
+            if (activation == LOUPE_ACTIVATION_RELU6) v = __builtin_elementwise_min(v, (VEC)6);   \
+            *(VEC *)(o + (size_t)p * channels + c0) = v;                                          \
+        }                                                                                         \
+    }
+
+typedef void (*depthwise_interior_fn)(const float *, int, int, int, const float *, const float *,
+                                      loupe_activation, float *, int, int, int, int, int, int);
+
 /// Output rows [row_begin, row_end) of a depthwise convolution with a kernel_h × kernel_w
-/// window (compile-time constants at the call sites that matter). Channels go in blocks of
-/// BLOCK, then of BLOCK / 4 (one vector register), then one by one.
+/// window (compile-time constants at the call sites that matter). Where the window lies inside
+/// the image horizontally, PIXELS outputs at a time in channel blocks of one vector register
+/// (VECTOR floats); elsewhere pixel by pixel in blocks of BLOCK, then VECTOR, then single channels.
 ALWAYS_INLINE void depthwise_rows(const float *in, const loupe_window *g, const float *weight,
                                   const float *bias, loupe_activation activation, float *out,
                                   int row_begin, int row_end, const int kernel_h,
-                                  const int kernel_w, const int BLOCK) {
+                                  const int kernel_w, const int BLOCK, const int VECTOR,
+                                  const int PIXELS, depthwise_interior_fn interior) {
     const int height = g->height, width = g->width, channels = g->channels;
     const int out_width = g->out_width, stride = g->stride;
+    // Outputs [inner_begin, inner_end) have the whole window inside the image horizontally.
+    int inner_begin = (g->pad_left + stride - 1) / stride;
+    int inner_end = width - kernel_w + g->pad_left >= 0 ? (width - kernel_w + g->pad_left) / stride + 1 : 0;
+    if (inner_end > out_width) inner_end = out_width;
+    if (inner_begin > inner_end) inner_begin = inner_end;
+    const int vector_channels = channels / VECTOR * VECTOR;
+    // Outputs [inner_begin, grouped_end) are done in groups of PIXELS over the vector channels.
+    const int grouped_end = vector_channels > 0 ? inner_begin + (inner_end - inner_begin) / PIXELS * PIXELS : inner_begin;
     for (int oy = row_begin; oy < row_end; oy++) {
         const int iy0 = oy * stride - g->pad_top;
         const int ky0 = iy0 < 0 ? -iy0 : 0;
         const int ky1 = iy0 + kernel_h > height ? height - iy0 : kernel_h;
         float *out_row = out + (size_t)oy * out_width * channels;
+        for (int px = inner_begin; px < grouped_end; px += PIXELS) {
+            for (int c0 = 0; c0 < vector_channels; c0 += VECTOR) {
+                interior(in, width, channels, stride, weight, bias, activation,
+                         out_row + (size_t)px * channels, iy0, px * stride - g->pad_left, ky0, ky1,
+                         kernel_w, c0);
+            }
+        }
         for (int ox = 0; ox < out_width; ox++) {
             const int ix0 = ox * stride - g->pad_left;
             const int kx0 = ix0 < 0 ? -ix0 : 0;
             const int kx1 = ix0 + kernel_w > width ? width - ix0 : kernel_w;
             float *o = out_row + (size_t)ox * channels;
-            int c0 = 0;
+            int c0 = ox >= inner_begin && ox < grouped_end ? vector_channels : 0;
             for (; c0 + BLOCK <= channels; c0 += BLOCK) {
                 depthwise_pixel(in, width, channels, weight, bias, activation, o, iy0, ix0, ky0, ky1,
                                 kx0, kx1, kernel_w, c0, BLOCK);
             }
-            for (; c0 + BLOCK / 4 <= channels; c0 += BLOCK / 4) {
+            for (; c0 + VECTOR <= channels; c0 += VECTOR) {
                 depthwise_pixel(in, width, channels, weight, bias, activation, o, iy0, ix0, ky0, ky1,
-                                kx0, kx1, kernel_w, c0, BLOCK / 4);
+                                kx0, kx1, kernel_w, c0, VECTOR);
             }
             for (; c0 < channels; c0++) {
                 depthwise_pixel(in, width, channels, weight, bias, activation, o, iy0, ix0, ky0, ky1,
@@ -79,18 +134,22 @@ ALWAYS_INLINE void depthwise_rows(const float *in, const loupe_window *g, const 
 
 /// Specialises the window size for 3×3 and 5×5 (the depthwise kernels of MobileNets and
 /// EfficientNets) and the activation, so that the inner loops have constant bounds.
-#define DEFINE_DEPTHWISE(SUFFIX, TARGET, BLOCK)                                                    \
+#define DEFINE_DEPTHWISE(SUFFIX, TARGET, BLOCK, VEC, VECTOR, PIXELS)                               \
+    DEFINE_DEPTHWISE_INTERIOR(SUFFIX, TARGET, VEC, PIXELS)                                         \
     TARGET static void depthwise_##SUFFIX(const float *in, const loupe_window *g,                 \
                                           const float *weight, const float *bias,                 \
                                           loupe_activation activation, float *out, int row_begin, \
                                           int row_end) {                                          \
         const int kh = g->kernel_h, kw = g->kernel_w;                                             \
         if (kh == 3 && kw == 3) {                                                                 \
-            depthwise_rows(in, g, weight, bias, activation, out, row_begin, row_end, 3, 3, BLOCK); \
+            depthwise_rows(in, g, weight, bias, activation, out, row_begin, row_end, 3, 3, BLOCK,  \
+                           VECTOR, PIXELS, depthwise_interior_##SUFFIX);                           \
         } else if (kh == 5 && kw == 5) {                                                          \
-            depthwise_rows(in, g, weight, bias, activation, out, row_begin, row_end, 5, 5, BLOCK); \
+            depthwise_rows(in, g, weight, bias, activation, out, row_begin, row_end, 5, 5, BLOCK,  \
+                           VECTOR, PIXELS, depthwise_interior_##SUFFIX);                           \
         } else {                                                                                  \
-            depthwise_rows(in, g, weight, bias, activation, out, row_begin, row_end, kh, kw, BLOCK); \
+            depthwise_rows(in, g, weight, bias, activation, out, row_begin, row_end, kh, kw, BLOCK, \
+                           VECTOR, PIXELS, depthwise_interior_##SUFFIX);                           \
         }                                                                                         \
     }
 
@@ -178,21 +237,21 @@ ALWAYS_INLINE void mean_pool_body(const float *in, size_t pixels, size_t channel
 
 // MARK: - Instantiations
 
-#define DEFINE_LEVEL(SUFFIX, TARGET, BLOCK)                                                         \
-    DEFINE_DEPTHWISE(SUFFIX, TARGET, BLOCK)                                                        \
+#define DEFINE_LEVEL(SUFFIX, TARGET, BLOCK, VEC, VECTOR, PIXELS)                                    \
+    DEFINE_DEPTHWISE(SUFFIX, TARGET, BLOCK, VEC, VECTOR, PIXELS)                                   \
     DEFINE_BIAS_ACTIVATION(SUFFIX, TARGET)                                                         \
     DEFINE_POOLS(SUFFIX, TARGET)                                                                   \
     static const loupe_conv_kernels SUFFIX##_kernels = {                                           \
         depthwise_##SUFFIX, bias_activation_##SUFFIX, max_pool_##SUFFIX, mean_pool_##SUFFIX};
 
 #define PORTABLE_TARGET
-DEFINE_LEVEL(portable, PORTABLE_TARGET, 8)
+DEFINE_LEVEL(portable, PORTABLE_TARGET, 8, vec4, 4, 4)
 
 #if defined(__x86_64__)
 #define AVX2_TARGET __attribute__((target("avx2,fma")))
 #define AVX512_TARGET __attribute__((target("avx512f,avx2,fma")))
-DEFINE_LEVEL(avx2, AVX2_TARGET, 32)
-DEFINE_LEVEL(avx512, AVX512_TARGET, 64)
+DEFINE_LEVEL(avx2, AVX2_TARGET, 32, vec8, 8, 8)
+DEFINE_LEVEL(avx512, AVX512_TARGET, 64, vec16, 16, 4)
 #endif
 
 const loupe_conv_kernels *loupe_conv_kernels_for(int level) {

@@ -169,6 +169,10 @@ struct ConvolutionTests {
         Case(images: 1, height: 9, width: 9, cin: 150, cout: 150, kernel: 5, stride: 2, padding: .same, activation: .identity, threads: 2),
         Case(images: 2, height: 5, width: 6, cin: 17, cout: 17, kernel: 3, stride: 1, padding: .symmetric(1), activation: .relu, batchNorm: false, bias: true),
         Case(images: 1, height: 7, width: 7, cin: 64, cout: 64, kernel: 7, stride: 1, padding: .symmetric(3)),
+        // Wide rows: the interior runs 8 outputs at a time, with channel tails after them.
+        Case(images: 2, height: 6, width: 41, cin: 40, cout: 40, kernel: 5, stride: 2, padding: .same, activation: .relu6, threads: 2),
+        Case(images: 1, height: 5, width: 37, cin: 100, cout: 100, kernel: 3, stride: 1, padding: .same, activation: .relu6),
+        Case(images: 1, height: 4, width: 30, cin: 3, cout: 3, kernel: 3, stride: 1, padding: .symmetric(1)),
     ]
 
     @Test("DepthwiseConv2D matches direct grouped convolution", arguments: depthwiseCases)

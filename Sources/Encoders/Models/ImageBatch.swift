@@ -57,8 +57,14 @@ struct LinearLayer: Sendable {
         bias = try reader.tensor(prefix + "bias", shape: [outputs]).storage
     }
 
-    /// `rows × outputs` for the `rows × inputs` matrix `x`.
+    /// `rows × outputs` for the `rows × inputs` matrix `x`. Runs on one OpenBLAS thread: the
+    /// product is small, and waking OpenBLAS's own threads would leave them spinning beside the
+    /// next batch's lanes.
     func apply(_ x: Tensor) -> Tensor {
+        BLASThreads.withSingleThreadedCalls { multiply(x) }
+    }
+
+    private func multiply(_ x: Tensor) -> Tensor {
         let rows = x.count / inputs
         var y = Tensor(shape: [rows, outputs])
         y.withUnsafeMutableBufferPointer { out in
