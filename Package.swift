@@ -12,9 +12,11 @@ let package = Package(
         .library(name: "VectorMath", targets: ["VectorMath"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Encoders", targets: ["Encoders"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // OpenBLAS through its CBLAS header (Debian `libopenblas-dev`).
@@ -42,9 +44,19 @@ let package = Package(
         ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
+        // Image decoding and preprocessing, the models (MiniLM, EfficientNet-Lite, ResNet, CLIP),
+        // and the model store that fetches their files.
+        .target(
+            name: "Encoders",
+            dependencies: [
+                "NeuralNet", "Tokenizers",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "loupe",
             dependencies: [
+                "Encoders",
                 "VectorIndex",
                 "VectorMath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -67,6 +79,10 @@ let package = Package(
             name: "NeuralNetTests",
             dependencies: ["NeuralNet", "TestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ModelStoreTests",
+            dependencies: ["Encoders", "TestSupport"]
         ),
         .testTarget(
             name: "TokenizersTests",
