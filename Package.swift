@@ -81,7 +81,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
-            name: "ModelStoreTests",
+            name: "EncodersTests",
             dependencies: ["Encoders", "TestSupport"]
         ),
         .testTarget(
