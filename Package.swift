@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // OpenBLAS through its CBLAS header (Debian `libopenblas-dev`).
@@ -48,13 +49,17 @@ let package = Package(
             name: "NeuralNet",
             dependencies: ["CBLAS", "VectorMath", "CVectorKernels", "CConvolutionKernels"]
         ),
-        // Models that turn images (and texts) into embeddings, on NeuralNet.
-        .target(
-            name: "Encoders",
-            dependencies: ["NeuralNet"]
-        ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
+        // Image decoding and preprocessing, the models (MiniLM, EfficientNet-Lite, ResNet, CLIP),
+        // and the model store that fetches their files.
+        .target(
+            name: "Encoders",
+            dependencies: [
+                "NeuralNet", "Tokenizers",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "loupe",
             dependencies: [
@@ -82,6 +87,10 @@ let package = Package(
             name: "NeuralNetTests",
             dependencies: ["NeuralNet", "TestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "EncodersTests",
+            dependencies: ["Encoders", "TestSupport"]
         ),
         .testTarget(
             name: "VisionEncodersTests",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Loupe needs, skipping those already installed.
 #   scripts/install-system-packages.sh build   # what `swift build` / `swift test` need (pip fetches
-#                                              # the test models: scripts/fetch-models.sh)
+#                                              # the test models: make models)
 #   scripts/install-system-packages.sh bench   # + real datasets and Python for the peer benchmarks
 set -euo pipefail
 

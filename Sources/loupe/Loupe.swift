@@ -6,5 +6,5 @@ struct Loupe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loupe",
         abstract: "A self-hosted embeddings catalog.",
-        subcommands: [BenchCommand.self])
+        subcommands: [ModelsCommand.self, BenchCommand.self])
 }

