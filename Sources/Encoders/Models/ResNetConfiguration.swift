@@ -29,23 +29,24 @@ public struct ResNetConfiguration: Sendable, Equatable {
     public init() {}
 
     /// Reads `config.json`.
-    /// - Throws: `NeuralNetError` `.unreadableFile` or `.badConfiguration` naming the file and the
-    ///   field: a missing file, JSON that is not an object, a field of the wrong type, an
-    ///   activation other than ReLU, or sizes that do not fit together.
+    /// - Throws: `EncoderError` `.badModelFolder` when the file cannot be read; `NeuralNetError`
+    ///   `.badConfiguration` naming the file and the field: JSON that is not an object, a field of
+    ///   the wrong type, an activation other than ReLU, or sizes that do not fit together.
     public init(contentsOf url: URL) throws {
-        let object: [String: Any]
+        let data: Data
         do {
-            let data = try Data(contentsOf: url)
-            guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw NeuralNetError(.badConfiguration, "'\(url.path)' is not a JSON object")
-            }
-            object = parsed
-        } catch let error as NeuralNetError {
-            throw error
-        } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileReadUnknown {
-            throw NeuralNetError(.unreadableFile, "cannot read '\(url.path)'", underlying: error)
+            data = try Data(contentsOf: url)
+        } catch {
+            throw EncoderError(.badModelFolder, "cannot read '\(url.path)'", underlying: error)
+        }
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: data)
         } catch {
             throw NeuralNetError(.badConfiguration, "'\(url.path)' is not valid JSON", underlying: error)
+        }
+        guard let object = parsed as? [String: Any] else {
+            throw NeuralNetError(.badConfiguration, "'\(url.path)' is not a JSON object")
         }
         func bad(_ field: String, _ what: String) -> NeuralNetError {
             NeuralNetError(.badConfiguration, "'\(url.path)': \(field) \(what)")

@@ -44,12 +44,13 @@ public final class ResNetEncoder: ImageClassifier {
 
     /// Loads the Hugging Face folder `folder`: `config.json` and `model.safetensors` (or
     /// `pytorch_model.bin`).
-    /// - Throws: `NeuralNetError` naming the folder when it has neither weights file.
+    /// - Throws: `EncoderError` `.badModelFolder` naming the folder when it has neither weights
+    ///   file; `NeuralNetError` for a bad `config.json` or weights.
     public convenience init(folder: URL, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         let configuration = try ResNetConfiguration(contentsOf: folder.appendingPathComponent("config.json"))
         let candidates = ["model.safetensors", "pytorch_model.bin"].map { folder.appendingPathComponent($0) }
         guard let weights = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-            throw NeuralNetError(.unreadableFile, "'\(folder.path)' has neither model.safetensors nor pytorch_model.bin")
+            throw EncoderError(.badModelFolder, "'\(folder.path)' has neither model.safetensors nor pytorch_model.bin")
         }
         try self.init(weights: weights, configuration: configuration, threads: threads)
     }
@@ -64,8 +65,8 @@ public final class ResNetEncoder: ImageClassifier {
     }
 
     /// Runs the network on `batch` (`N × channels × H × W`).
-    /// - Throws: `NeuralNetError` `.shapeMismatch` for a batch of the wrong shape, a value that
-    ///   is not finite, or images too small for the network.
+    /// - Throws: `EncoderError` `.invalidArgument` for a batch of the wrong shape or a value that
+    ///   is not finite; `NeuralNetError` `.shapeMismatch` for images too small for the network.
     public func forward(_ batch: Tensor, hiddenStates wantsHidden: Bool = false) throws -> Output {
         let (count, height, width) = try ImageBatch.validate(batch, channels: configuration.numChannels, model: "ResNet")
         let plan = try network.plan(height: height, width: width)
@@ -92,10 +93,10 @@ public final class ResNetEncoder: ImageClassifier {
         return (0..<pooled.shape[0]).map { Array(pooled.storage[($0 * dimensions)..<(($0 + 1) * dimensions)]) }
     }
 
-    /// - Throws: also `NeuralNetError` `.badConfiguration` when the weights have no classifier.
+    /// - Throws: also `EncoderError` `.invalidArgument` when the weights have no classifier.
     public func classify(_ batch: Tensor) throws -> ImageClassification {
         guard let classifier = network.classifier else {
-            throw NeuralNetError(.badConfiguration, "this ResNet has no classifier (its weights have no classifier.1 head)")
+            throw EncoderError(.invalidArgument, "this ResNet has no classifier (its weights have no classifier.1 head)")
         }
         let pooled = try forward(batch).pooled
         return ImageClassification(embeddings: pooled, logits: classifier.apply(pooled), classNames: classNames)

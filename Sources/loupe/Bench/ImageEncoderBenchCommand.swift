@@ -14,7 +14,7 @@ struct ImageEncoderBenchCommand: ParsableCommand {
         commandName: "image-encoder",
         abstract: "Benchmark EfficientNet-Lite0 image embeddings + classifier (images/s, peak memory).")
 
-    @Option(help: "Model cache filled by scripts/fetch-models.sh (default: $LOUPE_MODEL_CACHE or ~/.cache/loupe/models).")
+    @Option(help: "The model cache `loupe models fetch` filled (default: $LOUPE_MODEL_CACHE or ~/.cache/loupe/models).")
     var modelCache: String?
 
     @Option(help: "Threads (the peer's torch intra-op threads).")
@@ -45,8 +45,8 @@ struct ImageEncoderBenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let cache = modelCache.map { URL(fileURLWithPath: $0) } ?? Self.defaultModelCache
-        let encoder = try EfficientNetLite0Encoder(modelCache: cache, threads: threads, microBatch: microBatch)
+        let store = modelCache.map { ModelStore(directory: URL(fileURLWithPath: $0, isDirectory: true)) } ?? ModelStore()
+        let encoder = try EfficientNetLite0Encoder(store: store, threads: threads, microBatch: microBatch)
         let x = try inputBatch()
         let batches = (images + batch - 1) / batch
         log("EfficientNet-Lite0: \(threads) threads, batch \(batch), micro-batch \(microBatch), \(batches * batch) images per pass")
@@ -81,11 +81,6 @@ struct ImageEncoderBenchCommand: ParsableCommand {
         }
         var generator = SplitMix64(seed: 0)
         return try Tensor(shape: shape, storage: (0..<count).map { _ in (Float(generator.next() & 0xFF) - 127) / 128 })
-    }
-
-    static var defaultModelCache: URL {
-        if let path = ProcessInfo.processInfo.environment["LOUPE_MODEL_CACHE"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/loupe/models")
     }
 
     /// The process's peak resident set size (getrusage's ru_maxrss), in MB (10⁶ bytes).
