@@ -59,15 +59,11 @@ public struct DepthwiseConv2D: Sendable {
         let outputCount = g.outputPixels * channels
         weights.withUnsafeBufferPointer { weights in
             bias.withUnsafeBufferPointer { bias in
-                // Each worker writes only its own output rows.
-                ParallelWork.forEachRange(count: images * g.outputHeight, workers: threads) { rows, _ in
+                ParallelWork.forEachImageRows(images: images, rowsPerImage: g.outputHeight, workers: threads) { image, rows in
                     var window = g.window
-                    ParallelWork.forEachImage(in: rows, rowsPerImage: g.outputHeight) { image, imageRows in
-                        ConvolutionKernels.active.pointee.depthwise(
-                            input + image * g.inputCount, &window, weights.baseAddress, bias.baseAddress,
-                            activation.kernelValue, output + image * outputCount,
-                            Int32(imageRows.lowerBound), Int32(imageRows.upperBound))
-                    }
+                    ConvolutionKernels.active.pointee.depthwise(
+                        input + image * g.inputCount, &window, weights.baseAddress, bias.baseAddress,
+                        activation.kernelValue, output + image * outputCount, Int32(rows.lowerBound), Int32(rows.upperBound))
                 }
             }
         }

@@ -27,14 +27,10 @@ public struct MaxPool2D: Sendable {
         into output: UnsafeMutablePointer<Float>, threads: Int = 1
     ) {
         let outputCount = g.outputPixels * g.channels
-        // Each worker writes only its own output rows.
-        ParallelWork.forEachRange(count: images * g.outputHeight, workers: threads) { rows, _ in
+        ParallelWork.forEachImageRows(images: images, rowsPerImage: g.outputHeight, workers: threads) { image, rows in
             var window = g.window
-            ParallelWork.forEachImage(in: rows, rowsPerImage: g.outputHeight) { image, imageRows in
-                ConvolutionKernels.active.pointee.max_pool(
-                    input + image * g.inputCount, &window, output + image * outputCount,
-                    Int32(imageRows.lowerBound), Int32(imageRows.upperBound))
-            }
+            ConvolutionKernels.active.pointee.max_pool(
+                input + image * g.inputCount, &window, output + image * outputCount, Int32(rows.lowerBound), Int32(rows.upperBound))
         }
     }
 }

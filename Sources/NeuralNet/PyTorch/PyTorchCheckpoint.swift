@@ -42,11 +42,7 @@ public struct PyTorchCheckpoint: WeightArchive {
     ///   `.unsupportedType` for a global it does not allow, a compressed record, or big-endian data.
     public init(url: URL) throws {
         source = url.path
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw NeuralNetError(.unreadableFile, "cannot read '\(url.path)'", underlying: error)
-        }
+        data = try MappedWeightFile.map(url)
         let source = source
         let (format, tensors, storages) = try data.withUnsafeBytes { raw -> (Format, [(String, TorchTensorReference)], [String: Int]) in
             if raw.count >= 4, raw.loadUnaligned(as: UInt32.self) == UInt32(0x0403_4B50).littleEndian {
