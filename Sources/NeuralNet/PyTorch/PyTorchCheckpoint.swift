@@ -77,6 +77,9 @@ public struct PyTorchCheckpoint: WeightArchive {
         return data.withUnsafeBytes { raw in Self.materialise(entry, raw) }
     }
 
+    /// The most elements a tensor may have (16 GiB of Float32).
+    static let largestTensor = 1 << 32
+
     /// The byte offset of each storage's first element, by key.
     typealias StorageTable = [String: Int]
 
@@ -118,6 +121,16 @@ public struct PyTorchCheckpoint: WeightArchive {
                 last += step
             }
             guard last < storage.viewCount else { throw bad }
+        }
+        // A view may repeat elements (stride 0, as `expand` saves them), so its element count is
+        // bounded by what can be materialised, not by the storage.
+        let count = tensor.shape.reduce((1, false)) { acc, size in
+            let (product, overflow) = acc.0.multipliedReportingOverflow(by: size)
+            return (product, acc.1 || overflow)
+        }
+        guard !count.1, count.0 <= Self.largestTensor else {
+            throw NeuralNetError(
+                .unsupportedType, "'\(source)': tensor '\(name)' of shape \(tensor.shape) is too large to materialise")
         }
         return Entry(
             type: storage.type, shape: tensor.shape, strides: tensor.strides,
