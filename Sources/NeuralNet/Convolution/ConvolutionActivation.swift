@@ -1,5 +1,4 @@
 import CConvolutionKernels
-import CVectorKernels
 
 /// The activation a convolution applies last, after its bias (a folded batch norm) and any
 /// residual: `act(conv(x) + bias + residual)`.
@@ -17,13 +16,4 @@ public enum ConvolutionActivation: Sendable, Equatable {
         case .relu6: LOUPE_ACTIVATION_RELU6
         }
     }
-}
-
-/// The C kernels of the instruction set VectorMath's kernels use: the best this CPU runs
-/// (AVX-512, AVX2+FMA or portable), or the one the `LOUPE_SIMD` environment variable names
-/// (`scalar`, `avx2`, `avx512`), so that tests can run every version.
-enum ConvolutionKernels {
-    // nonisolated(unsafe): a pointer to an immutable static table of function pointers in C.
-    nonisolated(unsafe) static let active: UnsafePointer<loupe_conv_kernels> =
-        loupe_conv_kernels_for(Int32(loupe_active_kernels().pointee.level.rawValue))
 }
