@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "VectorMath", targets: ["VectorMath"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
+        .library(name: "Encoders", targets: ["Encoders"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,11 +37,38 @@ let package = Package(
         ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
+        // Image codecs through their Debian -dev packages: libjpeg-turbo's TurboJPEG API, libpng,
+        // libwebp (+ its demuxer, for animated files).
+        .systemLibrary(
+            name: "CTurboJPEG",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "CWebP",
+            providers: [.apt(["libwebp-dev"])]
+        ),
+        // libpng's setjmp/longjmp error handling, which Swift cannot do itself. (The module map's
+        // `link` reaches only Swift importers, so the shim names the library itself.)
+        .target(
+            name: "CImageShims",
+            dependencies: ["CPNG"],
+            linkerSettings: [.linkedLibrary("png")]
+        ),
+        // Image decoding and preprocessing (Sources/Encoders/Images); the neural encoders join later.
+        .target(
+            name: "Encoders",
+            dependencies: ["CTurboJPEG", "CWebP", "CImageShims"]
+        ),
         .executableTarget(
             name: "loupe",
             dependencies: [
                 "VectorIndex",
                 "VectorMath",
+                "Encoders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +84,11 @@ let package = Package(
         .testTarget(
             name: "VectorIndexTests",
             dependencies: ["VectorIndex", "VectorMath", "TestSupport"]
+        ),
+        .testTarget(
+            name: "EncodersTests",
+            dependencies: ["Encoders", "TestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "TokenizersTests",
