@@ -199,10 +199,15 @@ def make_fixtures(folder):
     sof = jpeg.index(b"\xff\xc0")
     jpeg[sof + 5 : sof + 9] = struct.pack(">HH", 40000, 40000)
     open(os.path.join(folder, "bomb.jpg"), "wb").write(bytes(jpeg))
-    vp8x = b"VP8X" + struct.pack("<I", 10) + bytes([0, 0, 0, 0]) + (16382).to_bytes(3, "little") * 2
-    lossy = open(os.path.join(folder, "lossy.webp"), "rb").read()
-    body = b"WEBP" + vp8x + lossy[12:]
-    open(os.path.join(folder, "bomb.webp"), "wb").write(b"RIFF" + struct.pack("<I", len(body)) + body)
+    # A lossless WebP whose VP8L header says 16384 x 16384 (14-bit width-1 and height-1 fields).
+    buffer = io.BytesIO()
+    rgb.save(buffer, format="WEBP", lossless=True)
+    webp = bytearray(buffer.getvalue())
+    assert webp[12:16] == b"VP8L" and webp[20] == 0x2F
+    header = int.from_bytes(webp[21:25], "little")
+    header = (header & ~((1 << 28) - 1)) | 16383 | (16383 << 14)
+    webp[21:25] = header.to_bytes(4, "little")
+    open(os.path.join(folder, "bomb.webp"), "wb").write(bytes(webp))
     return names
 
 

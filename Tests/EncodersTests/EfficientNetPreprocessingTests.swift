@@ -22,11 +22,11 @@ import Testing
             try #require(SHA256.hex(file) == entry.file_sha256, "\(entry.name): \(path) is not the file the reference used")
 
             let image = try ImageDecoder(alpha: entry.alpha).decode(file: path)
-            #expect([image.width, image.height] == entry.original_size_wh, "\(entry.name)")
+            #expect(image.sizeWH == entry.original_size_wh, "\(entry.name)")
             #expect(image.sha256 == entry.decoded_rgb_u8_sha256, "\(entry.name): decoded RGB differs from Pillow's")
 
             let resized = try preprocessor.resizedSize(width: image.width, height: image.height)
-            #expect([resized.width, resized.height] == entry.resized_size_wh, "\(entry.name)")
+            #expect([resized.width, resized.height] as [Int] == entry.resized_size_wh, "\(entry.name)")
             let box = try preprocessor.cropBox(width: image.width, height: image.height)
             #expect([box.left, box.top, box.right, box.bottom] == entry.crop_box_ltrb, "\(entry.name)")
 

@@ -110,6 +110,15 @@ extension RGBImage {
     /// The sha256 of the pixel bytes, as the fixtures give it.
     var sha256: String { SHA256.hex(pixels) }
 
+    /// [width, height], as the fixtures give sizes.
+    var sizeWH: [Int] { [width, height] }
+
+    /// The pixel at (x, y) as [R, G, B].
+    func rgb(_ x: Int, _ y: Int) -> [UInt8] {
+        let pixel = self[x, y]
+        return [pixel.red, pixel.green, pixel.blue]
+    }
+
     /// Per-channel means of the pixel bytes.
     var channelMeans: [Double] {
         var sums = [0.0, 0.0, 0.0]

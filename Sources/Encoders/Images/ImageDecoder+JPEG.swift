@@ -18,7 +18,7 @@ extension ImageDecoder {
         let size = UInt(jpeg.count)
 
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-        guard tjDecompressHeader3(handle, base, size, &width, &height, &subsampling, &colorspace) == 0 else {
+        guard tjDecompressHeader3(handle, base, size, &width, &height, &subsampling, &colorspace) == 0, width > 0, height > 0 else {
             throw Self.jpegFailure(handle, jpeg, name: name)
         }
         try checkSize(width: Int(width), height: Int(height), format: "JPEG", name: name)
@@ -74,7 +74,8 @@ extension ImageDecoder {
     /// lacks (12-bit, lossless, odd colour transforms), `.truncated` when the data stops without
     /// the end-of-image marker, `.corrupt` otherwise.
     private static func jpegFailure(_ handle: tjhandle, _ jpeg: UnsafeBufferPointer<UInt8>, name: String) -> ImageError {
-        let message = String(cString: tjGetErrorStr2(handle))
+        var message = String(cString: tjGetErrorStr2(handle))
+        if message == "No error" { message = "no frame header before the data ends" }
         if message.contains("Unsupported") || message.contains("not supported") {
             return ImageError(.unsupportedFormat, "\(name): a JPEG that libjpeg-turbo cannot decode (\(message))")
         }
