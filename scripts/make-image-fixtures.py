@@ -148,6 +148,8 @@ def make_fixtures(folder):
     png("rgba16.png", np.dstack([photo16, alpha.astype(np.uint32) * 257 + 100]), 6, 16)
     # 16-bit gray over 0..1000: Pillow clips to 255 when converting "I;16" to RGB.
     png("gray16.png", (gray.astype(np.uint32) * 1000) // 255, 0, 16)
+    gray16 = (gray.astype(np.uint32) * 1000) // 255
+    png("gray16_trns.png", gray16, 0, 16, trns=struct.pack(">H", int(gray16.min())))  # a dark value, under 256
     png("gray_alpha8.png", np.dstack([gray, alpha]), 4, 8)
     png("gray_alpha16.png", np.dstack([gray.astype(np.uint32) * 257 + 3, alpha.astype(np.uint32) * 257]), 4, 16)
     png("gray2.png", gray >> 6, 0, 2)
