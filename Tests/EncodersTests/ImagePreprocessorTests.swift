@@ -62,6 +62,16 @@ import Testing
         #expect(output == [1, 4, 7, 10, 2, 5, 8, 11, 3, 6, 9, 12])
     }
 
+    @Test func presetsPassTheirOwnValidation() throws {
+        for preset in [ImagePreprocessor.efficientNetLite, .imageNet, .clip] {
+            let rebuilt = try ImagePreprocessor(
+                shorterSide: preset.shorterSide, longSideRounding: preset.longSideRounding, cropWidth: preset.cropWidth,
+                cropHeight: preset.cropHeight, cropOffsetRounding: preset.cropOffsetRounding, filter: preset.filter,
+                pixelScale: preset.pixelScale, mean: preset.mean, std: preset.std)
+            #expect(rebuilt == preset)
+        }
+    }
+
     @Test func badConfigurationsAndImagesAreErrors() throws {
         func invalid(_ make: () throws -> ImagePreprocessor) {
             #expect { try make() } throws: { ($0 as? ImageError)?.code == .invalidArgument }

@@ -37,20 +37,4 @@ extension ImagePreprocessor {
             checkedShorterSide: shorterSide, longSideRounding: longSideRounding, cropWidth: crop, cropHeight: crop,
             cropOffsetRounding: cropOffsetRounding, filter: .bicubic, pixelScale: pixelScale, mean: mean, std: std)
     }
-
-    /// The memberwise initialiser without validation, for the presets.
-    private init(
-        checkedShorterSide shorterSide: Int, longSideRounding: Rounding, cropWidth: Int, cropHeight: Int, cropOffsetRounding: Rounding,
-        filter: ResampleFilter, pixelScale: Float, mean: [Float], std: [Float]
-    ) {
-        self.shorterSide = shorterSide
-        self.longSideRounding = longSideRounding
-        self.cropWidth = cropWidth
-        self.cropHeight = cropHeight
-        self.cropOffsetRounding = cropOffsetRounding
-        self.filter = filter
-        self.pixelScale = pixelScale
-        self.mean = mean
-        self.std = std
-    }
 }

@@ -62,6 +62,16 @@ public struct ImagePreprocessor: Sendable, Hashable {
         guard mean.count == 3, std.count == 3, std.allSatisfy({ $0 != 0 && $0.isFinite }), mean.allSatisfy(\.isFinite), pixelScale.isFinite else {
             throw ImageError(.invalidArgument, "mean and std need three finite values each (std non-zero): mean \(mean), std \(std)")
         }
+        self.init(
+            checkedShorterSide: shorterSide, longSideRounding: longSideRounding, cropWidth: cropWidth, cropHeight: cropHeight,
+            cropOffsetRounding: cropOffsetRounding, filter: filter, pixelScale: pixelScale, mean: mean, std: std)
+    }
+
+    /// The memberwise initialiser, for values already checked (the public initialiser, the presets).
+    init(
+        checkedShorterSide shorterSide: Int, longSideRounding: Rounding, cropWidth: Int, cropHeight: Int, cropOffsetRounding: Rounding,
+        filter: ResampleFilter, pixelScale: Float, mean: [Float], std: [Float]
+    ) {
         self.shorterSide = shorterSide
         self.longSideRounding = longSideRounding
         self.cropWidth = cropWidth
