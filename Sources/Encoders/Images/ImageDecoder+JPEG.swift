@@ -61,8 +61,9 @@ extension ImageDecoder {
         if tjDecompress2(handle, base, size, output, Int32(width), 0, Int32(height), format.rawValue, 0) == 0 { return }
         let message = String(cString: tjGetErrorStr2(handle))
         if tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue) {
-            // The first warning is the one reported; a short file warns "Premature end of JPEG file".
-            if message.contains("Premature end") {
+            // Only the first warning is reported. A short file warns "Premature end of JPEG file",
+            // unless another warning came first; then the missing end-of-image marker tells.
+            if message.contains("Premature end") || !endsWithEndOfImage(UnsafeBufferPointer(start: base, count: Int(size))) {
                 throw ImageError(.truncated, "\(name): the JPEG data ends before the image does (\(message))")
             }
             return

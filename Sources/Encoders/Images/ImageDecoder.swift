@@ -97,7 +97,8 @@ public struct ImageDecoder: Sendable {
             throw ImageError(.tooLarge, "\(path) is \(size) bytes, over the \(maximumBytes)-byte limit for an image file")
         }
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+            // Read, not mapped: a mapped file that shrinks while it is decoded would crash the process.
+            return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ImageError(.unreadable, "cannot read \(path)", underlying: error)
         }
