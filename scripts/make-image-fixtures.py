@@ -145,6 +145,7 @@ def make_fixtures(folder):
     # 16-bit colour with distinct low bytes (Pillow keeps the high byte).
     photo16 = photo.astype(np.uint32) * 257 + (xx[:, :, None] * 7 + yy[:, :, None] * 3) % 200
     png("rgb16.png", photo16, 2, 16)
+    png("rgb16_trns.png", photo16, 2, 16, trns=struct.pack(">HHH", *[int(v) for v in photo16[0, 0]]))
     png("rgba16.png", np.dstack([photo16, alpha.astype(np.uint32) * 257 + 100]), 6, 16)
     # 16-bit gray over 0..1000: Pillow clips to 255 when converting "I;16" to RGB.
     png("gray16.png", (gray.astype(np.uint32) * 1000) // 255, 0, 16)

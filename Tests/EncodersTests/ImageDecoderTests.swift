@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func everyFixtureMatchesPillowUnderBothAlphaRules() throws {
-        #expect(expectations.decode.count == 27)
+        #expect(expectations.decode.count == 28)
         for (name, expected) in expectations.decode.sorted(by: { $0.key < $1.key }) {
             let path = try ImageFixtures.image(name).path
             for alpha in [AlphaHandling.compositeOverWhite, .drop] {
