@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -40,6 +40,10 @@ bench-minhash: deps
 # The 2-D R-tree against libspatialindex (PyPI rtree) and shapely's STRtree on 1M seeded points.
 bench-rtree: deps
 	scripts/bench-rtree.sh
+
+# Image decoding + EfficientNet-Lite preprocessing against Pillow 13.0.0 on skimage's photos.
+bench-images: deps
+	scripts/bench-images.sh
 
 clean:
 	rm -rf .build .bench
