@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-image-encoder clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-image-encoder clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -40,6 +40,10 @@ bench-minhash: deps
 # The 2-D R-tree against libspatialindex (PyPI rtree) and shapely's STRtree on 1M seeded points.
 bench-rtree: deps
 	scripts/bench-rtree.sh
+
+# Image decoding + EfficientNet-Lite preprocessing against Pillow 13.0.0 on skimage's photos.
+bench-images: deps
+	scripts/bench-images.sh
 
 # EfficientNet-Lite0 images/s and peak memory against PyTorch (encoder_peers.py), same pixels.
 bench-image-encoder: deps

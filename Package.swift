@@ -51,12 +51,33 @@ let package = Package(
         ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
+        // Image codecs through their Debian -dev packages: libjpeg-turbo's TurboJPEG API, libpng,
+        // libwebp (+ its demuxer, for animated files).
+        .systemLibrary(
+            name: "CTurboJPEG",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "CWebP",
+            providers: [.apt(["libwebp-dev"])]
+        ),
+        // libpng's setjmp/longjmp error handling, which Swift cannot do itself. (The module map's
+        // `link` reaches only Swift importers, so the shim names the library itself.)
+        .target(
+            name: "CImageShims",
+            dependencies: ["CPNG"],
+            linkerSettings: [.linkedLibrary("png")]
+        ),
         // Image decoding and preprocessing, the models (MiniLM, EfficientNet-Lite, ResNet, CLIP),
-        // and the model store that fetches their files.
+        // ConSE, and the model store that fetches their files.
         .target(
             name: "Encoders",
             dependencies: [
-                "NeuralNet", "Tokenizers",
+                "NeuralNet", "Tokenizers", "CTurboJPEG", "CWebP", "CImageShims",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -90,7 +111,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EncodersTests",
-            dependencies: ["Encoders", "TestSupport"]
+            dependencies: ["Encoders", "TestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "VisionEncodersTests",
