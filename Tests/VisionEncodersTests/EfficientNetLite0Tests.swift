@@ -17,6 +17,9 @@ struct EfficientNetLite0Tests {
                 let prob: Float
             }
             let name: String
+            let installed_path: String
+            let file_sha256: String
+            let alpha_handling: String
             let embedding: [Float]
             let logits: [Float]
             let top5: [Top]
@@ -61,6 +64,30 @@ struct EfficientNetLite0Tests {
         #expect(top.map(\.cleanName) == golden.top5.map(\.clean_name))
         for (got, want) in zip(top, golden.top5) { #expect(abs(got.probability - want.prob) < 1e-4, "\(want.name)") }
         #expect(try encoder.embed(input) == [result.embeddings.storage])
+    }
+
+    @Test("all 12 reference images, decoded and preprocessed by Encoders, in one batch: embeddings, logits and top-5")
+    func matchesGoldenEndToEnd() throws {
+        let encoder = try Self.loadedEncoder()
+        let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: VisionFixtures.url("efficientnet_lite0/effnet_golden.json")))
+        #expect(golden.images.count == 12)
+        let preprocessor = ImagePreprocessor.efficientNetLite
+        var pixels: [Float] = []
+        for entry in golden.images {
+            // The photos and clip art come from Debian python3-skimage and openclipart-png
+            // (scripts/install-system-packages.sh build).
+            let file = try Data(contentsOf: URL(fileURLWithPath: entry.installed_path))
+            try #require(SHA256.hex(file) == entry.file_sha256, "\(entry.installed_path) is not the file the reference used")
+            let alpha: AlphaHandling = entry.alpha_handling.hasPrefix("dropped") ? .drop : .compositeOverWhite
+            pixels += try preprocessor.tensor(for: ImageDecoder(alpha: alpha).decode(file: entry.installed_path))
+        }
+        let result = try encoder.classify(Tensor(shape: [12, 3, 224, 224], storage: pixels))
+        for (i, entry) in golden.images.enumerated() {
+            VisionFixtures.expectClose(Array(result.embeddings.storage[(i * 1280)..<((i + 1) * 1280)]), entry.embedding, "\(entry.name) embedding")
+            let logitDiff = VisionFixtures.maxAbsDiff(result.logits(ofImage: i), entry.logits)
+            #expect(logitDiff <= 1e-3, "\(entry.name): logits max abs diff \(logitDiff)")
+            #expect(result.top(5, ofImage: i).map(\.index) == entry.top5.map(\.index), "\(entry.name) top-5")
+        }
     }
 
     @Test("a batch gives each image the embedding it gets alone, on 1 or 2 threads")
