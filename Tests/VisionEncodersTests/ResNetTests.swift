@@ -60,9 +60,18 @@ struct ResNetTests {
         let encoder = try ResNetEncoder(folder: Self.folder(), threads: 2)
         let golden = try Self.golden()
         let storage = try golden.inputs.flatMap { try VisionFixtures.floats("resnet_tiny/" + $0.file) }
-        let pooled = try encoder.forward(Tensor(shape: [3, 3, 64, 64], storage: storage)).pooled
+        let batch = try encoder.forward(Tensor(shape: [3, 3, 64, 64], storage: storage), hiddenStates: true)
+        let hidden = try #require(batch.hiddenStates)
         for (i, entry) in golden.inputs.enumerated() {
-            VisionFixtures.expectClose(Array(pooled.storage[(i * 128)..<((i + 1) * 128)]), entry.pooler_output, "image \(i) of the batch")
+            VisionFixtures.expectClose(Array(batch.pooled.storage[(i * 128)..<((i + 1) * 128)]), entry.pooler_output, "image \(i) of the batch")
+            // Each stage's output (kept one image at a time early on, a lane's images at once later).
+            let alone = try #require(try encoder.forward(Self.input(entry.file), hiddenStates: true).hiddenStates)
+            for (stage, (together, single)) in zip(hidden, alone).enumerated() {
+                let size = single.count
+                #expect(together.shape == [3] + single.shape.dropFirst(), "stage \(stage)")
+                let slice = Array(together.storage[(i * size)..<((i + 1) * size)])
+                #expect(VisionFixtures.maxAbsDiff(slice, single.storage) <= 1e-5, "image \(i), hidden state \(stage)")
+            }
         }
     }
 

@@ -73,68 +73,105 @@ struct EfficientNetLite: Sendable {
         let stem: WindowGeometry
         let blocks: [(expand: WindowGeometry?, depthwise: WindowGeometry, project: WindowGeometry)]
         let head: WindowGeometry
-        /// Floats of the largest feature map of one image.
-        let largestActivation: Int
+        /// Blocks before `split` run one image at a time, the rest (and the head) on all of a
+        /// lane's images at once.
+        let split: Int
+        /// Floats per image of the feature map entering block `split`.
+        let splitCount: Int
+        /// Floats of the largest feature map of one image before and after the split.
+        let largestEarly: Int, largestLate: Int
         /// Floats of im2col scratch per thread.
         let convolutionScratch: Int
 
         var inputCount: Int { 3 * height * width }
     }
 
+    /// Feature maps of at most this many pixels (14×14) go through a layer a lane's images at once.
+    static let batchedPixels = 196
+
     func plan(height: Int, width: Int) throws -> Plan {
         let stemGeometry = try stem.geometry(height: height, width: width)
-        var largest = max(3 * height * width, stemGeometry.outputPixels * Self.stemChannels)
+        var largestEarly = max(3 * height * width, stemGeometry.outputPixels * Self.stemChannels)
+        var largestLate = 0
         var (h, w) = (stemGeometry.outputHeight, stemGeometry.outputWidth)
         var blockGeometry: [(WindowGeometry?, WindowGeometry, WindowGeometry)] = []
         var scratch = stem.scratchCount(stemGeometry)
-        for block in blocks {
+        var split = blocks.count
+        var channels = Self.stemChannels
+        var splitCount = 0
+        for (index, block) in blocks.enumerated() {
+            if split == blocks.count && h * w <= Self.batchedPixels { (split, splitCount) = (index, h * w * channels) }
             let expand = try block.expand?.geometry(height: h, width: w)
             let depthwise = try block.depthwise.geometry(height: h, width: w)
             let project = try block.project.geometry(height: depthwise.outputHeight, width: depthwise.outputWidth)
-            largest = max(largest, h * w * block.depthwise.channels, project.inputCount)
+            let largest = max(h * w * block.depthwise.channels, project.inputCount)
+            if index < split { largestEarly = max(largestEarly, largest) } else { largestLate = max(largestLate, largest) }
             scratch = max(scratch, expand.map { block.expand?.scratchCount($0) ?? 0 } ?? 0, block.project.scratchCount(project))
             blockGeometry.append((expand, depthwise, project))
             (h, w) = (depthwise.outputHeight, depthwise.outputWidth)
+            channels = block.project.outputChannels
         }
+        if split == blocks.count { splitCount = h * w * channels }
         let headGeometry = try head.geometry(height: h, width: w)
-        largest = max(largest, headGeometry.outputPixels * Self.embeddingDimensions)
+        largestLate = max(largestLate, splitCount, headGeometry.outputPixels * Self.embeddingDimensions)
         return Plan(
             height: height, width: width, stem: stemGeometry, blocks: blockGeometry, head: headGeometry,
-            largestActivation: largest, convolutionScratch: max(scratch, head.scratchCount(headGeometry)))
+            split: split, splitCount: splitCount, largestEarly: largestEarly, largestLate: largestLate,
+            convolutionScratch: max(scratch, head.scratchCount(headGeometry)))
     }
 
     /// Writes the `count × 1280` embeddings of the NCHW images at `input`.
     func embed(_ input: UnsafePointer<Float>, count: Int, plan: Plan, lanes: ImageLanes, pool: ScratchPool, into embeddings: UnsafeMutablePointer<Float>) {
-        let laneScratch = lanes.threads * plan.convolutionScratch
-        lanes.run(count: count, scratchPerImage: 3 * plan.largestActivation, scratchPerLane: laneScratch, pool: pool) { images, scratch, threads in
-            let n = images.count
-            var buffers = ActivationBuffers(base: scratch + laneScratch, capacity: n * plan.largestActivation)
-            FeatureMapLayout.nhwc(
-                fromNCHW: input + images.lowerBound * plan.inputCount, images: n, channels: 3, pixels: plan.height * plan.width,
-                into: buffers.current)
-            let (stemOut, _) = buffers.spare
-            stem.run(buffers.current, images: n, geometry: plan.stem, into: stemOut, scratch: scratch, threads: threads)
-            buffers.advance(to: stemOut)
-            for (block, geometry) in zip(blocks, plan.blocks) {
-                let blockInput = buffers.current
-                let (first, second) = buffers.spare
-                var depthwiseInput = blockInput
-                var (depthwiseOutput, projectOutput) = (first, second)
-                if let expand = block.expand, let expandGeometry = geometry.expand {
-                    expand.run(blockInput, images: n, geometry: expandGeometry, into: first, scratch: scratch, threads: threads)
-                    (depthwiseInput, depthwiseOutput, projectOutput) = (first, second, first)
+        // Lane scratch: im2col per thread, then the early buffers (one image), then the late
+        // buffers (all of the lane's images).
+        let convolution = lanes.threads * plan.convolutionScratch
+        let early = 3 * plan.largestEarly
+        let scratchCount = convolution + early + 3 * lanes.imagesPerLane(count: count) * plan.largestLate
+        lanes.run(count: count, scratchCount: scratchCount, pool: pool) { images, scratch, threads in
+            var late = ActivationBuffers(base: scratch + convolution + early, capacity: images.count * plan.largestLate)
+            for (slot, image) in images.enumerated() {
+                var buffers = ActivationBuffers(base: scratch + convolution, capacity: plan.largestEarly)
+                FeatureMapLayout.nhwc(
+                    fromNCHW: input + image * plan.inputCount, images: 1, channels: 3, pixels: plan.height * plan.width,
+                    into: buffers.current)
+                let (stemOut, _) = buffers.spare
+                stem.run(buffers.current, images: 1, geometry: plan.stem, into: stemOut, scratch: scratch, threads: threads)
+                buffers.advance(to: stemOut)
+                for index in 0..<plan.split {
+                    run(blocks[index], plan.blocks[index], on: &buffers, images: 1, scratch: scratch, threads: threads)
                 }
-                block.depthwise.run(depthwiseInput, images: n, geometry: geometry.depthwise, into: depthwiseOutput, threads: threads)
-                block.project.run(
-                    depthwiseOutput, images: n, geometry: geometry.project, into: projectOutput,
-                    residual: block.hasResidual ? UnsafePointer(blockInput) : nil, scratch: scratch, threads: threads)
-                buffers.advance(to: projectOutput)
+                (late.current + slot * plan.splitCount).update(from: buffers.current, count: plan.splitCount)
             }
-            let (headOut, _) = buffers.spare
-            head.run(buffers.current, images: n, geometry: plan.head, into: headOut, scratch: scratch, threads: threads)
+            let n = images.count
+            for index in plan.split..<blocks.count {
+                run(blocks[index], plan.blocks[index], on: &late, images: n, scratch: scratch, threads: threads)
+            }
+            let (headOut, _) = late.spare
+            head.run(late.current, images: n, geometry: plan.head, into: headOut, scratch: scratch, threads: threads)
             GlobalAveragePool.run(
                 headOut, images: n, pixels: plan.head.outputPixels, channels: Self.embeddingDimensions,
                 into: embeddings + images.lowerBound * Self.embeddingDimensions)
         }
+    }
+
+    /// Runs one MBConv block on the `images` feature maps in `buffers.current`, leaving its
+    /// output there.
+    private func run(
+        _ block: Block, _ geometry: (expand: WindowGeometry?, depthwise: WindowGeometry, project: WindowGeometry),
+        on buffers: inout ActivationBuffers, images n: Int, scratch: UnsafeMutablePointer<Float>, threads: Int
+    ) {
+        let blockInput = buffers.current
+        let (first, second) = buffers.spare
+        var depthwiseInput = blockInput
+        var (depthwiseOutput, projectOutput) = (first, second)
+        if let expand = block.expand, let expandGeometry = geometry.expand {
+            expand.run(blockInput, images: n, geometry: expandGeometry, into: first, scratch: scratch, threads: threads)
+            (depthwiseInput, depthwiseOutput, projectOutput) = (first, second, first)
+        }
+        block.depthwise.run(depthwiseInput, images: n, geometry: geometry.depthwise, into: depthwiseOutput, threads: threads)
+        block.project.run(
+            depthwiseOutput, images: n, geometry: geometry.project, into: projectOutput,
+            residual: block.hasResidual ? UnsafePointer(blockInput) : nil, scratch: scratch, threads: threads)
+        buffers.advance(to: projectOutput)
     }
 }

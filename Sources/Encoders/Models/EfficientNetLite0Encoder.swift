@@ -25,14 +25,10 @@ public final class EfficientNetLite0Encoder: ImageClassifier {
 
     /// Loads the weights from `weights` (a `.pth` or `.safetensors` state dict) and the class
     /// names, if given (numbered placeholders otherwise).
-    /// - Parameters:
-    ///   - threads: threads a batch runs on; each takes its share of the images.
-    ///   - microBatch: images a thread pushes through the layers together (1 keeps the
-    ///     activations of a thread in its cache).
+    /// - Parameter threads: threads a batch runs on; each takes its share of the images.
     /// - Throws: `NeuralNetError` naming the file and any missing, misshapen or unexpected tensor.
     public init(
-        weights: URL, classNames: ClassNames? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-        microBatch: Int = 1
+        weights: URL, classNames: ClassNames? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) throws {
         let archive: any WeightArchive = weights.pathExtension == "safetensors"
             ? try SafeTensorsFile(url: weights) : try PyTorchCheckpoint(url: weights)
@@ -41,20 +37,20 @@ public final class EfficientNetLite0Encoder: ImageClassifier {
         guard self.classNames.count == EfficientNetLite.classCount else {
             throw EncoderError(.invalidArgument, "EfficientNet-Lite0 has 1000 classes, the class list \(self.classNames.count)")
         }
-        lanes = ImageLanes(threads: threads, microBatch: microBatch)
+        lanes = ImageLanes(threads: threads)
     }
 
     /// Loads the weights and class names `loupe models fetch` put in `store`.
     /// - Throws: `ModelStoreError` saying what to fetch when a package is missing or damaged;
-    ///   otherwise as `init(weights:classNames:threads:microBatch:)`.
+    ///   otherwise as `init(weights:classNames:threads:)`.
     public convenience init(
-        store: ModelStore = ModelStore(), threads: Int = ProcessInfo.processInfo.activeProcessorCount, microBatch: Int = 1
+        store: ModelStore = ModelStore(), threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) throws {
         let weights = try store.resolve(ModelPackage.efficientNetLite0.name)
         let classes = try store.resolve(ModelPackage.imageNetClasses.name)
         try self.init(
             weights: weights.appendingPathComponent(ModelPackage.efficientNetLite0.files[0].name),
-            classNames: ClassNames.imageNet(folder: classes), threads: threads, microBatch: microBatch)
+            classNames: ClassNames.imageNet(folder: classes), threads: threads)
     }
 
     public func embed(_ batch: Tensor) throws -> [[Float]] {

@@ -73,16 +73,30 @@ struct ResNet: Sendable {
         try reader.checkAllUsed { $0.hasSuffix("num_batches_tracked") }
     }
 
+    /// One residual layer in running order, with where it sits.
+    struct Step {
+        let stage: Int
+        let layer: Layer
+        let convolutions: [WindowGeometry]
+        let shortcut: WindowGeometry?
+        /// Whether the stage ends with this layer (its output is a hidden state).
+        let endsStage: Bool
+    }
+
     /// The geometry of every convolution for one input size, and the scratch it needs.
     struct Plan {
         let height: Int, width: Int
         let embedder: WindowGeometry
         let pool: WindowGeometry
-        /// Per stage, per layer: the geometry of each convolution, then of the shortcut.
-        let stages: [[(convolutions: [WindowGeometry], shortcut: WindowGeometry?)]]
+        let steps: [Step]
         /// (height, width, channels) after the embedder and after each stage.
         let hiddenShapes: [(height: Int, width: Int, channels: Int)]
-        let largestActivation: Int
+        /// Layers before `split` run one image at a time, the rest on all of a lane's images.
+        let split: Int
+        /// Floats per image of the feature map entering layer `split`.
+        let splitCount: Int
+        /// Floats of the largest feature map of one image before and after the split.
+        let largestEarly: Int, largestLate: Int
         let convolutionScratch: Int
 
         var inputCount: Int { 3 * height * width }
@@ -91,36 +105,39 @@ struct ResNet: Sendable {
     func plan(height: Int, width: Int) throws -> Plan {
         let embedderGeometry = try embedder.geometry(height: height, width: width)
         let poolGeometry = try pool.geometry(height: embedderGeometry.outputHeight, width: embedderGeometry.outputWidth, channels: embedder.outputChannels)
-        var largest = max(configuration.numChannels * height * width, embedderGeometry.outputPixels * embedder.outputChannels)
+        var largestEarly = max(configuration.numChannels * height * width, embedderGeometry.outputPixels * embedder.outputChannels)
+        var largestLate = 0
         var scratch = embedder.scratchCount(embedderGeometry)
-        var (h, w) = (poolGeometry.outputHeight, poolGeometry.outputWidth)
-        var shapes = [(h, w, embedder.outputChannels)]
-        var stagePlans: [[([WindowGeometry], WindowGeometry?)]] = []
-        for stage in stages {
-            var layerPlans: [([WindowGeometry], WindowGeometry?)] = []
-            for layer in stage {
+        var (h, w, channels) = (poolGeometry.outputHeight, poolGeometry.outputWidth, embedder.outputChannels)
+        var shapes = [(height: h, width: w, channels: channels)]
+        var steps: [Step] = []
+        var split: Int?
+        var splitCount = 0
+        for (s, stage) in stages.enumerated() {
+            for (l, layer) in stage.enumerated() {
+                if split == nil && h * w <= EfficientNetLite.batchedPixels { (split, splitCount) = (steps.count, h * w * channels) }
                 let shortcut = try layer.shortcut?.geometry(height: h, width: w)
                 var geometries: [WindowGeometry] = []
-                var (lh, lw) = (h, w)
+                var largest = 0
                 for conv in layer.convolutions {
-                    let g = try conv.geometry(height: lh, width: lw)
+                    let g = try conv.geometry(height: geometries.last?.outputHeight ?? h, width: geometries.last?.outputWidth ?? w)
                     geometries.append(g)
                     scratch = max(scratch, conv.scratchCount(g))
                     largest = max(largest, g.outputPixels * conv.outputChannels)
-                    (lh, lw) = (g.outputHeight, g.outputWidth)
                 }
                 if let shortcut, let conv = layer.shortcut { scratch = max(scratch, conv.scratchCount(shortcut)) }
-                layerPlans.append((geometries, shortcut))
-                (h, w) = (lh, lw)
+                if split == nil { largestEarly = max(largestEarly, largest) } else { largestLate = max(largestLate, largest) }
+                steps.append(Step(stage: s, layer: layer, convolutions: geometries, shortcut: shortcut, endsStage: l == stage.count - 1))
+                (h, w) = (geometries.last?.outputHeight ?? h, geometries.last?.outputWidth ?? w)
+                channels = layer.convolutions.last?.outputChannels ?? channels
             }
-            stagePlans.append(layerPlans)
-            shapes.append((h, w, stage.last?.convolutions.last?.outputChannels ?? shapes.last!.2))
+            shapes.append((h, w, channels))
         }
+        if split == nil { splitCount = h * w * channels }
         return Plan(
-            height: height, width: width, embedder: embedderGeometry, pool: poolGeometry,
-            stages: stagePlans.map { $0.map { (convolutions: $0.0, shortcut: $0.1) } },
-            hiddenShapes: shapes.map { (height: $0.0, width: $0.1, channels: $0.2) }, largestActivation: largest,
-            convolutionScratch: scratch)
+            height: height, width: width, embedder: embedderGeometry, pool: poolGeometry, steps: steps,
+            hiddenShapes: shapes, split: split ?? steps.count, splitCount: splitCount, largestEarly: largestEarly,
+            largestLate: max(largestLate, splitCount), convolutionScratch: scratch)
     }
 
     /// Runs the NCHW images at `input`: the pooled features (`count × dimensions`) into `pooled`,
@@ -129,56 +146,82 @@ struct ResNet: Sendable {
         _ input: UnsafePointer<Float>, count: Int, plan: Plan, lanes: ImageLanes, pool scratchPool: ScratchPool,
         pooled: UnsafeMutablePointer<Float>, hiddenStates: [UnsafeMutablePointer<Float>]?
     ) {
-        let laneScratch = lanes.threads * plan.convolutionScratch
-        lanes.run(count: count, scratchPerImage: 3 * plan.largestActivation, scratchPerLane: laneScratch, pool: scratchPool) { images, scratch, threads in
-            let n = images.count
-            let capacity = n * plan.largestActivation
-            // x: the current feature map; a, b: free.
-            var (x, a, b) = (scratch + laneScratch, scratch + laneScratch + capacity, scratch + laneScratch + 2 * capacity)
-            func keep(_ index: Int) {
+        // Lane scratch: im2col per thread, then the early buffers (one image), then the late
+        // buffers (all of the lane's images).
+        let convolution = lanes.threads * plan.convolutionScratch
+        let early = 3 * plan.largestEarly
+        let scratchCount = convolution + early + 3 * lanes.imagesPerLane(count: count) * plan.largestLate
+        lanes.run(count: count, scratchCount: scratchCount, pool: scratchPool) { images, scratch, threads in
+            /// Copies hidden state `index` of `n` images, the first being `first`, out of `map`.
+            func keep(_ index: Int, _ map: UnsafePointer<Float>, images n: Int, first: Int) {
                 guard let hiddenStates else { return }
                 let shape = plan.hiddenShapes[index]
                 let pixels = shape.height * shape.width
                 FeatureMapLayout.nchw(
-                    fromNHWC: x, images: n, channels: shape.channels, pixels: pixels,
-                    into: hiddenStates[index] + images.lowerBound * pixels * shape.channels)
+                    fromNHWC: map, images: n, channels: shape.channels, pixels: pixels,
+                    into: hiddenStates[index] + first * pixels * shape.channels)
             }
-            FeatureMapLayout.nhwc(
-                fromNCHW: input + images.lowerBound * plan.inputCount, images: n, channels: configuration.numChannels,
-                pixels: plan.height * plan.width, into: x)
-            embedder.run(x, images: n, geometry: plan.embedder, into: a, scratch: scratch, threads: threads)
-            pool.run(a, images: n, geometry: plan.pool, into: x, threads: threads)
-            keep(0)
-            for (s, (stage, stagePlan)) in zip(stages, plan.stages).enumerated() {
-                for (layer, layerPlan) in zip(stage, stagePlan) {
-                    let convs = layer.convolutions, g = layerPlan.convolutions
-                    // Every convolution but the last alternates between a and b.
-                    var source = UnsafePointer(x)
-                    var (target, other) = (a, b)
-                    for i in 0..<(convs.count - 1) {
-                        convs[i].run(source, images: n, geometry: g[i], into: target, scratch: scratch, threads: threads)
-                        source = UnsafePointer(target)
-                        (target, other) = (other, target)
-                    }
-                    // `target` is free: the shortcut goes there, and the last convolution writes
-                    // over x (whose values the shortcut has consumed); with an identity
-                    // shortcut, x itself is the residual and the output goes to `target`.
-                    let last = convs[convs.count - 1]
-                    if let shortcut = layer.shortcut, let shortcutGeometry = layerPlan.shortcut {
-                        shortcut.run(x, images: n, geometry: shortcutGeometry, into: target, scratch: scratch, threads: threads)
-                        last.run(source, images: n, geometry: g[g.count - 1], into: x, residual: target, scratch: scratch, threads: threads)
-                    } else {
-                        last.run(source, images: n, geometry: g[g.count - 1], into: target, residual: x, scratch: scratch, threads: threads)
-                        (x, target) = (target, x)
-                    }
-                    (a, b) = (target, other)
+            var late = ResidualBuffers(base: scratch + convolution + early, capacity: images.count * plan.largestLate)
+            for (slot, image) in images.enumerated() {
+                var buffers = ResidualBuffers(base: scratch + convolution, capacity: plan.largestEarly)
+                FeatureMapLayout.nhwc(
+                    fromNCHW: input + image * plan.inputCount, images: 1, channels: configuration.numChannels,
+                    pixels: plan.height * plan.width, into: buffers.x)
+                embedder.run(buffers.x, images: 1, geometry: plan.embedder, into: buffers.a, scratch: scratch, threads: threads)
+                pool.run(buffers.a, images: 1, geometry: plan.pool, into: buffers.x, threads: threads)
+                if plan.split > 0 { keep(0, buffers.x, images: 1, first: image) }
+                for step in plan.steps[..<plan.split] {
+                    run(step, on: &buffers, images: 1, scratch: scratch, threads: threads)
+                    if step.endsStage { keep(step.stage + 1, buffers.x, images: 1, first: image) }
                 }
-                keep(s + 1)
+                (late.x + slot * plan.splitCount).update(from: buffers.x, count: plan.splitCount)
+            }
+            let n = images.count
+            if plan.split == 0 { keep(0, late.x, images: n, first: images.lowerBound) }
+            for step in plan.steps[plan.split...] {
+                run(step, on: &late, images: n, scratch: scratch, threads: threads)
+                if step.endsStage { keep(step.stage + 1, late.x, images: n, first: images.lowerBound) }
             }
             let final = plan.hiddenShapes[plan.hiddenShapes.count - 1]
             GlobalAveragePool.run(
-                x, images: n, pixels: final.height * final.width, channels: final.channels,
+                late.x, images: n, pixels: final.height * final.width, channels: final.channels,
                 into: pooled + images.lowerBound * final.channels)
         }
+    }
+
+    /// Runs one residual layer on the `n` feature maps in `buffers.x`, leaving its output there.
+    private func run(_ step: Step, on buffers: inout ResidualBuffers, images n: Int, scratch: UnsafeMutablePointer<Float>, threads: Int) {
+        let convs = step.layer.convolutions, g = step.convolutions
+        // Every convolution but the last alternates between a and b.
+        var source = UnsafePointer(buffers.x)
+        var (target, other) = (buffers.a, buffers.b)
+        for i in 0..<(convs.count - 1) {
+            convs[i].run(source, images: n, geometry: g[i], into: target, scratch: scratch, threads: threads)
+            source = UnsafePointer(target)
+            (target, other) = (other, target)
+        }
+        // `target` is free: the shortcut goes there, and the last convolution writes over x
+        // (whose values the shortcut has consumed); with an identity shortcut, x itself is the
+        // residual and the output goes to `target`.
+        let last = convs[convs.count - 1]
+        if let shortcut = step.layer.shortcut, let shortcutGeometry = step.shortcut {
+            shortcut.run(buffers.x, images: n, geometry: shortcutGeometry, into: target, scratch: scratch, threads: threads)
+            last.run(source, images: n, geometry: g[g.count - 1], into: buffers.x, residual: target, scratch: scratch, threads: threads)
+            (buffers.a, buffers.b) = (target, other)
+        } else {
+            last.run(source, images: n, geometry: g[g.count - 1], into: target, residual: buffers.x, scratch: scratch, threads: threads)
+            (buffers.x, buffers.a, buffers.b) = (target, buffers.x, other)
+        }
+    }
+}
+
+/// The three feature maps a residual layer needs: its input `x` (which receives the output when
+/// the shortcut is a convolution) and two free buffers.
+private struct ResidualBuffers {
+    var x, a, b: UnsafeMutablePointer<Float>
+
+    /// Three buffers of `capacity` floats each, laid out from `base`.
+    init(base: UnsafeMutablePointer<Float>, capacity: Int) {
+        (x, a, b) = (base, base + capacity, base + 2 * capacity)
     }
 }

@@ -23,14 +23,13 @@ public final class ResNetEncoder: ImageClassifier {
     /// Loads a ResNet from `weights` (safetensors, or a PyTorch checkpoint) shaped by `configuration`.
     /// - Throws: `NeuralNetError` naming the file and any missing, misshapen or unexpected tensor.
     public init(
-        weights: URL, configuration: ResNetConfiguration, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-        microBatch: Int = 1
+        weights: URL, configuration: ResNetConfiguration, threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) throws {
         let archive: any WeightArchive = weights.pathExtension == "safetensors"
             ? try SafeTensorsFile(url: weights) : try PyTorchCheckpoint(url: weights)
         network = try ResNet(archive, configuration: configuration)
         self.configuration = configuration
-        lanes = ImageLanes(threads: threads, microBatch: microBatch)
+        lanes = ImageLanes(threads: threads)
         if let classifier = network.classifier {
             if let labels = configuration.labels, labels.count == classifier.outputs {
                 classNames = try ClassNames(names: labels)

@@ -33,24 +33,21 @@ struct ImageEncoderBenchCommand: ParsableCommand {
     @Option(help: "Timed passes; the fastest counts.")
     var repeats = 3
 
-    @Option(help: "Images a thread pushes through the layers together.")
-    var microBatch = 1
-
     @Option(help: "A float32 little-endian NCHW batch (batch × 3 × 224 × 224) to encode, e.g. the peer's exact input; default: seeded pixels normalised as (p − 127) / 128.")
     var input: String?
 
     func validate() throws {
-        guard threads >= 1, batch >= 1, images >= 1, repeats >= 1, warmup >= 0, microBatch >= 1 else {
-            throw ValidationError("--threads, --batch, --images, --repeats and --micro-batch must be at least 1, --warmup at least 0")
+        guard threads >= 1, batch >= 1, images >= 1, repeats >= 1, warmup >= 0 else {
+            throw ValidationError("--threads, --batch, --images and --repeats must be at least 1, --warmup at least 0")
         }
     }
 
     func run() throws {
         let store = modelCache.map { ModelStore(directory: URL(fileURLWithPath: $0, isDirectory: true)) } ?? ModelStore()
-        let encoder = try EfficientNetLite0Encoder(store: store, threads: threads, microBatch: microBatch)
+        let encoder = try EfficientNetLite0Encoder(store: store, threads: threads)
         let x = try inputBatch()
         let batches = (images + batch - 1) / batch
-        log("EfficientNet-Lite0: \(threads) threads, batch \(batch), micro-batch \(microBatch), \(batches * batch) images per pass")
+        log("EfficientNet-Lite0: \(threads) threads, batch \(batch), \(batches * batch) images per pass")
         for _ in 0..<warmup { _ = try encoder.classify(x) }
         var best = Double.infinity, bestCPU = Double.infinity
         for _ in 0..<repeats {
