@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "VectorMath", targets: ["VectorMath"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
+        .library(name: "Curation", targets: ["Curation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,11 +35,17 @@ let package = Package(
             name: "VectorIndex",
             dependencies: ["VectorMath", "CVectorKernels"]
         ),
+        // Curation over vectors: selection, near-duplicates, per-row scores, metric aggregates.
+        .target(
+            name: "Curation",
+            dependencies: ["VectorIndex", "VectorMath", "CVectorKernels"]
+        ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
         .executableTarget(
             name: "loupe",
             dependencies: [
+                "Curation",
                 "VectorIndex",
                 "VectorMath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,6 +63,10 @@ let package = Package(
         .testTarget(
             name: "VectorIndexTests",
             dependencies: ["VectorIndex", "VectorMath", "TestSupport"]
+        ),
+        .testTarget(
+            name: "CurationSelectTests",
+            dependencies: ["Curation", "VectorIndex", "VectorMath", "TestSupport"]
         ),
         .testTarget(
             name: "TokenizersTests",
