@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Encoders", targets: ["Encoders"]),
+        .library(name: "Curation", targets: ["Curation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,6 +42,11 @@ let package = Package(
         .target(
             name: "NeuralNet",
             dependencies: ["CBLAS", "VectorMath"]
+        ),
+        // Curation over vectors: selection, near-duplicates, per-row scores, metric aggregates.
+        .target(
+            name: "Curation",
+            dependencies: ["VectorIndex", "VectorMath", "CVectorKernels"]
         ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
@@ -78,6 +84,7 @@ let package = Package(
             name: "loupe",
             dependencies: [
                 "Encoders",
+                "Curation",
                 "VectorIndex",
                 "VectorMath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -105,6 +112,10 @@ let package = Package(
             name: "EncodersTests",
             dependencies: ["Encoders", "TestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CurationSelectTests",
+            dependencies: ["Curation", "VectorIndex", "VectorMath", "TestSupport"]
         ),
         .testTarget(
             name: "TokenizersTests",
