@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "loupe", targets: ["loupe"]),
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "VectorMath", targets: ["VectorMath"]),
+        .library(name: "Curation", targets: ["Curation"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
     ],
     dependencies: [
@@ -34,11 +35,17 @@ let package = Package(
             name: "VectorIndex",
             dependencies: ["VectorMath", "CVectorKernels"]
         ),
+        // Clustering, 2-D projection and the other curation algorithms; no storage, no HTTP.
+        .target(
+            name: "Curation",
+            dependencies: ["VectorIndex", "VectorMath", "CBLAS"]
+        ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
         .executableTarget(
             name: "loupe",
             dependencies: [
+                "Curation",
                 "VectorIndex",
                 "VectorMath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,6 +63,10 @@ let package = Package(
         .testTarget(
             name: "VectorIndexTests",
             dependencies: ["VectorIndex", "VectorMath", "TestSupport"]
+        ),
+        .testTarget(
+            name: "CurationTests",
+            dependencies: ["Curation", "VectorIndex", "VectorMath", "TestSupport"]
         ),
         .testTarget(
             name: "TokenizersTests",

@@ -1,59 +1,12 @@
-import Dispatch
-
 extension KMeans {
-    /// The mean of each cluster's points (normalised when spherical), with empty clusters
-    /// repaired as `parameters.emptyClusterRepair` says; a cluster that cannot be repaired keeps
-    /// its centroid from `previous`.
-    ///
-    /// Points are grouped by cluster (a stable counting sort) and each cluster is summed in point
-    /// order by one worker, in Double: the centroids do not depend on the number of threads.
-    /// - Complexity: O(count · d).
+    /// The mean of each cluster's points from their `sums` and `counts` (normalised when
+    /// spherical), with empty clusters repaired as `parameters.emptyClusterRepair` says; a
+    /// cluster that cannot be repaired keeps its centroid from `previous`.
     static func updatedCentroids(
-        _ points: UnsafePointer<Float>, count: Int, assignment: [UInt32], keys: [Float], norms: [Float], previous: [Float],
-        k: Int, dimensions d: Int, parameters: Parameters, random: inout SplitMix64
+        _ points: UnsafePointer<Float>, sums: [Double], counts: [Int], assignment: [UInt32], keys: [Float], norms: [Float],
+        previous: [Float], k: Int, dimensions d: Int, parameters: Parameters, random: inout SplitMix64
     ) -> [Float] {
-        var counts = [Int](repeating: 0, count: k)
-        for cluster in assignment { counts[Int(cluster)] += 1 }
-        var offsets = [Int](repeating: 0, count: k + 1)
-        for c in 0..<k { offsets[c + 1] = offsets[c] + counts[c] }
-        var order = [Int32](repeating: 0, count: count)
-        var next = Array(offsets[0..<k])
-        for (i, cluster) in assignment.enumerated() {
-            order[next[Int(cluster)]] = Int32(i)
-            next[Int(cluster)] += 1
-        }
-        var sums = [Double](repeating: 0, count: k * d)
-        let workers = min(max(parameters.threads, 1), max(1, count / 4096), k)
-        // Contiguous ranges of clusters holding about count / workers points each.
-        var bounds = [0]
-        for w in 1..<workers {
-            let target = count * w / workers
-            var c = bounds[w - 1]
-            while c < k && offsets[c] < target { c += 1 }
-            bounds.append(c)
-        }
-        bounds.append(k)
-        sums.withUnsafeMutableBufferPointer { sums in
-            order.withUnsafeBufferPointer { order in
-                offsets.withUnsafeBufferPointer { offsets in
-                    bounds.withUnsafeBufferPointer { bounds in
-                        // Each worker writes the sums of its own clusters.
-                        let shared = UncheckedSendable((sums: sums.baseAddress!, order: order.baseAddress!,
-                                                        offsets: offsets.baseAddress!, bounds: bounds.baseAddress!, points: points))
-                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                            let s = shared.value
-                            for c in s.bounds[worker]..<s.bounds[worker + 1] {
-                                let sum = s.sums + c * d
-                                for slot in s.offsets[c]..<s.offsets[c + 1] {
-                                    let point = s.points + Int(s.order[slot]) * d
-                                    for j in 0..<d { sum[j] += Double(point[j]) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        var sums = sums, counts = counts
         if parameters.emptyClusterRepair == .farthestPoint, counts.contains(0) {
             moveEmptyToFarthest(points, assignment: assignment, keys: keys, norms: norms, spherical: parameters.spherical,
                                 counts: &counts, sums: &sums, dimensions: d)
@@ -68,6 +21,12 @@ extension KMeans {
         }
         if parameters.spherical { Vectors.normalizeRows(&centroids, rows: k, dimensions: d) }
         return centroids
+    }
+
+    /// target += row, over `count` floats.
+    @inline(__always)
+    static func addRow(_ row: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int) {
+        for j in 0..<count { target[j] += row[j] }
     }
 
     /// scikit-learn's relocation: each empty cluster takes one of the points farthest from their
