@@ -40,6 +40,38 @@ final class ExactNeighbors: @unchecked Sendable {
             : max(0, 1 - kernels.dot(query, rows + i * dimensions, count: dimensions))
     }
 
+    /// The full `count × count` matrix of metric distances, row-major, by blocked sgemm.
+    /// - Complexity: O(count² · d) at sgemm speed, count² floats of memory.
+    func distanceMatrix(threads: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: count * count)
+        let blocks = (count + Self.queryBlock - 1) / Self.queryBlock
+        let workers = min(max(threads, 1), blocks)
+        let n = count, d = dimensions, l2 = metric == .l2
+        out.withUnsafeMutableBufferPointer { out in
+            norms.withUnsafeBufferPointer { norms in
+                // Each worker writes the rows of its own blocks.
+                let shared = UncheckedSendable((out: out.baseAddress!, norms: norms.baseAddress!, rows: rows))
+                Parallel.run(workers) { worker in
+                    let s = shared.value
+                    for block in stride(from: worker, to: blocks, by: workers) {
+                        let start = block * Self.queryBlock, height = min(Self.queryBlock, n - start)
+                        let target = s.out + start * n
+                        BatchScoring.innerProducts(queries: s.rows + start * d, queryCount: height, rows: s.rows, rowCount: n,
+                                                   rowStride: d, dimensions: d, into: target, outStride: n)
+                        for r in 0..<height {
+                            let line = target + r * n, i = start + r
+                            for j in 0..<n {
+                                line[j] = l2 ? max(0, s.norms[i] + s.norms[j] - 2 * line[j]).squareRoot() : max(0, 1 - line[j])
+                            }
+                            line[i] = 0
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// The `k` nearest rows of each query (row-major, `queryCount` of them), nearest first, ties by
     /// lower index; `-1` and `infinity` pad a list when fewer rows qualify. With `excludingSelf`
     /// the queries are the stored rows and query `q` never returns row `q`. `skip(q, i)`, if

@@ -10,19 +10,27 @@ extension HDBSCAN {
 
     /// The minimum spanning tree of the mutual reachability distances.
     ///
-    /// Kruskal over the kNN graph's edges, weighted max(core(a), core(b), d(a, b)), gives a
+    /// Up to `denseLimit` rows with exact neighbours it is exact: Prim's algorithm over the full
+    /// distance matrix (one sgemm). Above, Kruskal over the kNN graph's edges, weighted max(core(a), core(b), d(a, b)), gives a
     /// spanning forest; while it has several components, a Borůvka round joins each component to
     /// its nearest other one: exact searches (blocked BLAS) from its rows — all of them, or 256
-    /// seeded ones in a larger component — for the nearest row in another component. The edges
+    /// seeded ones in a larger component — for the 32 nearest rows in other components, of which
+    /// the one nearest by mutual reachability is kept. The edges
     /// that join components are the tree's longest, so the sampling only touches the top of the
     /// hierarchy.
     enum SpanningTree {
         static let queriesPerComponent = 256
+        /// The most rows whose tree is built exactly from the full distance matrix (64 MB).
+        static let denseLimit = 4096
+        static let candidatesPerQuery = 32
 
         static func build(
             graph: KNNGraph, core: [Float], finder: NeighborFinder, points: UnsafePointer<Float>, seed: UInt64
         ) throws(CurationError) -> [Edge] {
             let n = graph.count, k = graph.k
+            if case .exact(let exact) = finder.backend, n <= denseLimit {
+                return prim(distances: exact.distanceMatrix(threads: finder.threads), core: core, count: n)
+            }
             var candidates: [Edge] = []
             candidates.reserveCapacity(n * k)
             for i in 0..<n {
@@ -57,6 +65,39 @@ extension HDBSCAN {
             return tree
         }
 
+        /// Prim's algorithm on the complete mutual-reachability graph of a dense distance matrix,
+        /// edges sorted by weight.
+        static func prim(distances: [Float], core: [Float], count n: Int) -> [Edge] {
+            var inTree = [Bool](repeating: false, count: n)
+            var best = [Float](repeating: .infinity, count: n)
+            var from = [Int32](repeating: 0, count: n)
+            var edges: [Edge] = []
+            edges.reserveCapacity(n - 1)
+            var current = 0
+            inTree[0] = true
+            for _ in 1..<n {
+                var next = -1
+                var nextWeight = Float.infinity
+                let base = current * n
+                for j in 0..<n where !inTree[j] {
+                    let reach = max(core[current], core[j], distances[base + j])
+                    if reach < best[j] {
+                        best[j] = reach
+                        from[j] = Int32(current)
+                    }
+                    if best[j] < nextWeight || next < 0 {
+                        nextWeight = best[j]
+                        next = j
+                    }
+                }
+                edges.append(Edge(a: from[next], b: Int32(next), weight: best[next]))
+                inTree[next] = true
+                current = next
+            }
+            edges.sort { $0.weight != $1.weight ? $0.weight < $1.weight : ($0.a != $1.a ? $0.a < $1.a : $0.b < $1.b) }
+            return edges
+        }
+
         /// One Borůvka round: each component's shortest mutual-reachability edge to another one
         /// (from its sampled rows), added where it still joins two sets.
         private static func joinComponents(
@@ -83,17 +124,22 @@ extension HDBSCAN {
                 for (q, row) in queryRows.enumerated() { (queries.baseAddress! + q * d).update(from: exact.row(row), count: d) }
             }
             let queryComponent = queryRows.map { component[$0] }
+            // The nearest rows in other components by distance; the best by mutual reachability
+            // among them (a nearer row with a large core distance can lose to a farther one).
+            let k = min(candidatesPerQuery, n - 1)
             let (ids, distances) = queries.withUnsafeBufferPointer { queries in
-                exact.search(queries.baseAddress!, queryCount: queryRows.count, k: 1, excludingSelf: false, threads: threads) { q, i in
+                exact.search(queries.baseAddress!, queryCount: queryRows.count, k: k, excludingSelf: false, threads: threads) { q, i in
                     queryComponent[q] == component[i]
                 }
             }
             var best = [Edge?](repeating: nil, count: roots.count)
-            for (q, row) in queryRows.enumerated() where ids[q] >= 0 {
-                let j = Int(ids[q])
-                let edge = Edge(a: Int32(row), b: Int32(j), weight: max(core[row], core[j], distances[q]))
-                if let current = best[owner[q]], current.weight <= edge.weight { continue }
-                best[owner[q]] = edge
+            for (q, row) in queryRows.enumerated() {
+                for slot in q * k..<(q + 1) * k where ids[slot] >= 0 {
+                    let j = Int(ids[slot])
+                    let edge = Edge(a: Int32(row), b: Int32(j), weight: max(core[row], core[j], distances[slot]))
+                    if let current = best[owner[q]], current.weight <= edge.weight { continue }
+                    best[owner[q]] = edge
+                }
             }
             var joined: [Edge] = []
             for edge in best.compactMap({ $0 }) where sets.union(Int(edge.a), Int(edge.b)) { joined.append(edge) }

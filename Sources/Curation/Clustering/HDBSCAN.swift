@@ -33,7 +33,8 @@ public struct HDBSCAN: Sendable {
         /// `minClusterSize`.
         public var minSamples: Int?
         /// Neighbours per row in the kNN graph the spanning tree is built from; nil for
-        /// max(minSamples, 15).
+        /// max(2 · minSamples, 15). More neighbours bring the tree closer to the exact minimum
+        /// spanning tree of mutual reachability (which rows with large core distances need).
         public var graphNeighbors: Int?
         /// Excess of mass or leaves.
         public var selection: Selection
@@ -102,7 +103,7 @@ public struct HDBSCAN: Sendable {
         guard n >= parameters.minClusterSize, n > minSamples else {
             throw CurationError(.notEnoughRows, "HDBSCAN with minClusterSize \(parameters.minClusterSize) and minSamples \(minSamples) needs more rows (got \(n))")
         }
-        let k = min(n - 1, max(parameters.graphNeighbors ?? max(minSamples, 15), minSamples))
+        let k = min(n - 1, max(parameters.graphNeighbors ?? max(2 * minSamples, 15), minSamples))
         guard k >= max(minSamples - 1, 1) else {
             throw CurationError(.invalidArgument, "HDBSCAN's graphNeighbors must be at least minSamples − 1")
         }

@@ -38,7 +38,10 @@ struct CurationBenchCommand: ParsableCommand {
     @Option(help: "UMAP initialisation: spectral, pca or random.")
     var umapInit = "spectral"
 
-    @Option(help: "Folder to write the UMAP embedding to (umap-embedding.f32, row-major float32), for the peers.")
+    @Option(help: "HDBSCAN's minimum cluster size.")
+    var minClusterSize = 50
+
+    @Option(help: "Folder to write the UMAP embedding (umap-embedding.f32, row-major float32) and HDBSCAN labels (hdbscan-labels.i32) to.")
     var export: String?
 
     func validate() throws {
@@ -67,6 +70,12 @@ struct CurationBenchCommand: ParsableCommand {
             }
         }
         if wanted.contains("pca") { print(try benchmark.pca().text) }
-        if wanted.contains("hdbscan") { print(try benchmark.hdbscan().text) }
+        if wanted.contains("hdbscan") {
+            let (line, labels) = try benchmark.hdbscan(minClusterSize: minClusterSize)
+            print(line.text)
+            if let export {
+                try labels.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: URL(fileURLWithPath: export + "/hdbscan-labels.i32"))
+            }
+        }
     }
 }

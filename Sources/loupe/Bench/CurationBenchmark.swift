@@ -73,19 +73,19 @@ struct CurationBenchmark {
         return line
     }
 
-    /// HDBSCAN with min_cluster_size 50 (no peer target; for the record).
-    func hdbscan() throws -> JSONLine {
-        let parameters = HDBSCAN.Parameters(minClusterSize: 50, threads: threads)
+    /// HDBSCAN (no peer target; for the record), and its labels.
+    func hdbscan(minClusterSize: Int) throws -> (JSONLine, [Int32]) {
+        let parameters = HDBSCAN.Parameters(minClusterSize: minClusterSize, threads: threads)
         var model: HDBSCAN?
         let seconds = try BenchClock.time { model = try HDBSCAN.fit(points, dimensions: dimensions, parameters: parameters) }
         guard let model else { throw CurationError(.computationFailed, "HDBSCAN returned nothing") }
         var line = JSONLine()
         line.add("task", "hdbscan")
         line.add("implementation", "loupe")
-        line.add("min_cluster_size", 50)
+        line.add("min_cluster_size", minClusterSize)
         line.add("seconds", seconds)
         line.add("clusters", model.clusterCount)
         line.add("noise", model.labels.filter { $0 < 0 }.count)
-        return line
+        return (line, model.labels)
     }
 }
