@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-curation clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -38,6 +38,10 @@ bench-minhash: deps
 # The 2-D R-tree against libspatialindex (PyPI rtree) and shapely's STRtree on 1M seeded points.
 bench-rtree: deps
 	scripts/bench-rtree.sh
+
+# k-means against scikit-learn and UMAP against umap-learn on Fashion-MNIST's 10k test images.
+bench-curation: deps
+	scripts/bench-curation.sh
 
 clean:
 	rm -rf .build .bench

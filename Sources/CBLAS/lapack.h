@@ -4,10 +4,6 @@
 #include <stddef.h>
 
 // Selected eigenvalues and eigenvectors of a real symmetric matrix (MRRR).
-void ssyevr_(const char *jobz, const char *range, const char *uplo, const int *n, float *a, const int *lda,
-             const float *vl, const float *vu, const int *il, const int *iu, const float *abstol, int *m,
-             float *w, float *z, const int *ldz, int *isuppz, float *work, const int *lwork, int *iwork,
-             const int *liwork, int *info, size_t jobz_len, size_t range_len, size_t uplo_len);
 void dsyevr_(const char *jobz, const char *range, const char *uplo, const int *n, double *a, const int *lda,
              const double *vl, const double *vu, const int *il, const int *iu, const double *abstol, int *m,
              double *w, double *z, const int *ldz, int *isuppz, double *work, const int *lwork, int *iwork,

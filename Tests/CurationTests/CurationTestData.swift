@@ -36,18 +36,10 @@ enum Blobs {
     }
 }
 
-/// Expects `body` to throw a `CurationError` with `code`.
+/// Expects `body` to throw a `CurationError` with `code` and a message.
 func expectCurationError(
     _ code: CurationError.Code, _ label: String = "", sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
 ) {
-    do {
-        try body()
-        Issue.record("\(label): expected \(code), nothing was thrown", sourceLocation: sourceLocation)
-    } catch let error as CurationError {
-        if error.code != code || error.message.isEmpty {
-            Issue.record("\(label): expected \(code), got \(error)", sourceLocation: sourceLocation)
-        }
-    } catch {
-        Issue.record("\(label): expected \(code), got \(error)", sourceLocation: sourceLocation)
-    }
+    expectError(CurationError.self, "\(label) (\(code))", sourceLocation: sourceLocation,
+                matches: { $0.code == code && !$0.message.isEmpty }, body)
 }

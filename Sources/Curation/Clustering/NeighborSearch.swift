@@ -126,19 +126,4 @@ final class NeighborFinder: Sendable {
         }
         return (ids, distances)
     }
-
-    /// The metric distance between a query and row `i`, computed directly (exact backend) or
-    /// through the index's stored vector.
-    func distance(_ query: UnsafePointer<Float>, toRow i: Int) -> Float {
-        switch backend {
-        case .exact(let exact):
-            return exact.distance(query, i)
-        case .index(let index):
-            guard let row = index.vector(for: UInt32(i)) else { return .infinity }
-            var q = Array(UnsafeBufferPointer(start: query, count: dimensions))
-            if metric.normalizesVectors { q = Vectors.normalized(q) }
-            let kernels = VectorKernels.active
-            return metric == .l2 ? kernels.squaredL2(q, row, count: dimensions).squareRoot() : max(0, 1 - kernels.dot(q, row, count: dimensions))
-        }
-    }
 }

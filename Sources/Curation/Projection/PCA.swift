@@ -6,8 +6,8 @@ import VectorMath
 /// coordinates of rows along them (the cluster map's linear projection).
 ///
 /// The centred covariance is accumulated through BLAS (`ssyrk` over blocks of centred rows, one
-/// accumulator per worker, added in worker order), and its largest eigenpairs come from LAPACK's
-/// `ssyevr`. Each axis's sign is fixed so that its largest-magnitude component is positive (as
+/// accumulator per worker, added in worker order, in Double), and its largest eigenpairs come from
+/// LAPACK's `dsyevr`. Each axis's sign is fixed so that its largest-magnitude component is positive (as
 /// scikit-learn's `svd_flip` does for `components_`).
 public struct PCA: Sendable {
     /// Components per input row.
@@ -47,15 +47,14 @@ public struct PCA: Sendable {
         let mean = sums.map { Float($0 / Double(count)) }
         let covariance = centredScatter(base, count: count, dimensions: d, mean: mean, threads: threads)
         let totalVariance = (0..<d).reduce(0.0) { $0 + covariance[$1 * d + $1] } / Double(count - 1)
-        let upper = covariance.map { Float($0 / Double(count - 1)) }
-        let (values, vectors) = try SymmetricEigen.largest(upper, n: d, count: components)
-        var axes = vectors
+        let (values, vectors) = try SymmetricEigen.largest(covariance.map { $0 / Double(count - 1) }, n: d, count: components)
+        var axes = vectors.map { Float($0) }
         for c in 0..<components {
             var largest = 0
             for j in 0..<d where abs(axes[c * d + j]) > abs(axes[c * d + largest]) { largest = j }
             if axes[c * d + largest] < 0 { for j in 0..<d { axes[c * d + j] = -axes[c * d + j] } }
         }
-        let variance = values.map { max(0, Double($0)) }
+        let variance = values.map { max(0, $0) }
         return PCA(dimensions: d, mean: mean, axes: axes, explainedVariance: variance,
                    explainedVarianceRatio: variance.map { totalVariance > 0 ? $0 / totalVariance : 0 })
     }
@@ -104,7 +103,7 @@ public struct PCA: Sendable {
         let m = components
         var out = [Float](repeating: 0, count: count * m)
         // x·a − μ·a for every axis a.
-        let offsets = (0..<m).map { c in (0..<dimensions).reduce(Float(0)) { $0 + mean[$1] * axes[c * dimensions + $1] } }
+        let offsets = (0..<m).map { c in Float((0..<dimensions).reduce(0.0) { $0 + Double(mean[$1]) * Double(axes[c * dimensions + $1]) }) }
         axes.withUnsafeBufferPointer { axes in
             out.withUnsafeMutableBufferPointer { out in
                 BatchScoring.innerProducts(queries: rows.baseAddress!, queryCount: count, rows: axes.baseAddress!, rowCount: m,

@@ -79,10 +79,13 @@ extension UMAP {
                                                     heads: heads.baseAddress!, tails: tails.baseAddress!, perSample: perSample.baseAddress!,
                                                     perNegative: perNegative.baseAddress!, nextSample: nextSample.baseAddress!,
                                                     nextNegative: nextNegative.baseAddress!, states: states.baseAddress!))
-                                                for epoch in 0..<epochs {
-                                                    let alpha = initialAlpha * (1 - Float(epoch) / Float(epochs))
-                                                    Parallel.run(workers) { worker in
-                                                        let s = shared.value
+                                                // Each worker runs every epoch over its own edges without waiting
+                                                // for the others: no barrier per epoch, so a worker that the
+                                                // scheduler pauses does not stall the rest.
+                                                Parallel.run(workers) { worker in
+                                                    let s = shared.value
+                                                    for epoch in 0..<epochs {
+                                                        let alpha = initialAlpha * (1 - Float(epoch) / Float(epochs))
                                                         Self.epoch(
                                                             edges: ranges[worker], epoch: epoch, head: s.head, other: s.other,
                                                             heads: s.heads, tails: s.tails, perSample: s.perSample, perNegative: s.perNegative,

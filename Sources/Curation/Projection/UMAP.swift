@@ -17,7 +17,8 @@ import VectorMath
 /// 4. Stochastic gradient descent on the fuzzy cross-entropy with edges sampled in proportion to
 ///    their weight, `negativeSampleRate` negative samples each, learning rate 1 − epoch/epochs,
 ///    gradients clipped to ±4 (`UMAP+Layout.swift`), on `threads` threads lock-free (Hogwild,
-///    Recht et al. 2011, as umap-learn's parallel mode).
+///    Recht et al. 2011, as umap-learn's parallel mode; each thread runs its own edges through
+///    all epochs without a barrier between epochs).
 ///
 /// New rows are placed by `transform` without refitting. With one thread a seed reproduces the
 /// layout exactly; with several, updates race as in umap-learn and runs differ slightly.
