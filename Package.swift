@@ -66,7 +66,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CurationTests",
-            dependencies: ["Curation", "VectorIndex", "VectorMath", "TestSupport"]
+            dependencies: ["Curation", "VectorIndex", "VectorMath", "TestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "TokenizersTests",

@@ -1,4 +1,5 @@
 import Curation
+import Foundation
 import Testing
 import TestSupport
 import VectorIndex
@@ -87,5 +88,37 @@ import VectorIndex
         } catch {
             Issue.record("fit failed: \(error)")
         }
+    }
+}
+
+/// HDBSCAN against scikit-learn's on the same rows (`Fixtures/hdbscan_blobs.json`, written by
+/// numpy and sklearn.cluster.HDBSCAN 1.9.1: four Gaussian blobs and 60 uniform rows).
+@Suite struct HDBSCANReferenceTests {
+    struct Reference: Decodable {
+        let dimensions: Int
+        let min_cluster_size: Int
+        let points: [Float]
+        let labels: [Int32]
+        let probabilities: [Float]
+    }
+
+    @Test func labelsMatchScikitLearn() throws {
+        guard let url = Bundle.module.url(forResource: "hdbscan_blobs", withExtension: "json", subdirectory: "Fixtures") else {
+            Issue.record("Fixtures/hdbscan_blobs.json is missing from Tests/CurationTests")
+            return
+        }
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+        let model = try HDBSCAN.fit(reference.points, dimensions: reference.dimensions,
+                                    parameters: .init(minClusterSize: reference.min_cluster_size, neighborSearch: .exact))
+        // The same partition (cluster numbers may differ) and the same noise.
+        var mapping: [Int32: Int32] = [:]
+        for (mine, theirs) in zip(model.labels, reference.labels) {
+            #expect((mine < 0) == (theirs < 0))
+            if mine >= 0, theirs >= 0 {
+                if let seen = mapping[mine] { #expect(seen == theirs) } else { mapping[mine] = theirs }
+            }
+        }
+        #expect(Set(mapping.values).count == mapping.count && model.clusterCount == Set(reference.labels.filter { $0 >= 0 }).count)
+        for (mine, theirs) in zip(model.probabilities, reference.probabilities) { #expect(abs(mine - theirs) < 1e-4) }
     }
 }
