@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -44,6 +44,10 @@ bench-rtree: deps
 # Image decoding + EfficientNet-Lite preprocessing against Pillow 13.0.0 on skimage's photos.
 bench-images: deps
 	scripts/bench-images.sh
+
+# k-means against scikit-learn and UMAP against umap-learn on Fashion-MNIST's 10k test images.
+bench-curation: deps
+	scripts/bench-curation.sh
 
 clean:
 	rm -rf .build .bench

@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "loupe", targets: ["loupe"]),
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "VectorMath", targets: ["VectorMath"]),
+        .library(name: "Curation", targets: ["Curation"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Encoders", targets: ["Encoders"]),
@@ -43,10 +44,11 @@ let package = Package(
             name: "NeuralNet",
             dependencies: ["CBLAS", "VectorMath"]
         ),
-        // Curation over vectors: selection, near-duplicates, per-row scores, metric aggregates.
+        // Curation over vectors: clustering, 2-D projection, selection, near-duplicates, per-row
+        // scores, metric aggregates. No storage, no HTTP.
         .target(
             name: "Curation",
-            dependencies: ["VectorIndex", "VectorMath", "CVectorKernels"]
+            dependencies: ["VectorIndex", "VectorMath", "CVectorKernels", "CBLAS"]
         ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
@@ -116,6 +118,11 @@ let package = Package(
         .testTarget(
             name: "CurationSelectTests",
             dependencies: ["Curation", "VectorIndex", "VectorMath", "TestSupport"]
+        ),
+        .testTarget(
+            name: "CurationTests",
+            dependencies: ["Curation", "VectorIndex", "VectorMath", "TestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "TokenizersTests",
