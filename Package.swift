@@ -10,7 +10,6 @@ let package = Package(
         .executable(name: "loupe", targets: ["loupe"]),
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "VectorMath", targets: ["VectorMath"]),
-        .library(name: "Curation", targets: ["Curation"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Encoders", targets: ["Encoders"]),

@@ -20,13 +20,15 @@ struct UnionFind {
         return Int(x)
     }
 
-    /// Merges the sets of `a` and `b`.
-    mutating func union(_ a: Int, _ b: Int) {
+    /// Merges the sets of `a` and `b`; false if they were already one.
+    @discardableResult
+    mutating func union(_ a: Int, _ b: Int) -> Bool {
         var ra = find(a), rb = find(b)
-        guard ra != rb else { return }
+        guard ra != rb else { return false }
         if size[ra] < size[rb] { swap(&ra, &rb) }
         parent[rb] = Int32(ra)
         size[ra] += size[rb]
+        return true
     }
 
     /// The sets of more than one element, each ascending, ordered by their smallest element.

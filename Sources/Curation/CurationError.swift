@@ -1,4 +1,5 @@
-/// An error from a curation algorithm: what was wrong with the input, in words a user can act on.
+/// An error from a curation algorithm: what was wrong with the input (or what failed), in words a
+/// user can act on.
 public struct CurationError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure; new codes may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -23,6 +24,8 @@ public struct CurationError: Error, Sendable, CustomStringConvertible {
         /// An answer would exceed a size limit the caller set (for example more near-duplicate
         /// pairs than `maxPairs`): tighten the threshold or raise the limit.
         public static let limitExceeded = Code("limit_exceeded")
+        /// A numerical routine (LAPACK, the neighbour index) failed.
+        public static let computationFailed = Code("computation_failed")
     }
 
     /// What kind of failure this is.
