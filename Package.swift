@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "VectorMath", targets: ["VectorMath"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Encoders", targets: ["Encoders"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,11 +43,18 @@ let package = Package(
         ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
+        // The models: MiniLM/BERT and CLIP (text and vision towers) on NeuralNet's ops.
+        .target(
+            name: "Encoders",
+            dependencies: ["NeuralNet", "Tokenizers", "VectorMath"]
+        ),
         .executableTarget(
             name: "loupe",
             dependencies: [
                 "VectorIndex",
                 "VectorMath",
+                "Encoders",
+                "NeuralNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +74,11 @@ let package = Package(
         .testTarget(
             name: "NeuralNetTests",
             dependencies: ["NeuralNet", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TextEncodersTests",
+            dependencies: ["Encoders", "NeuralNet", "Tokenizers", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
