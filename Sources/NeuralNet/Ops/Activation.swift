@@ -27,15 +27,10 @@ public enum Activation: Sendable, CaseIterable {
     @inline(__always)
     func apply(_ x: Float8) -> Float8 {
         switch self {
-        case .gelu:
-            return Float8(repeating: 0.5) * x * (Float8(repeating: 1) + FastMath.erf(x * Float8(repeating: 0.707_106_781_186_547_5)))
-        case .geluTanh:
-            let inner = Float8(repeating: 0.797_884_560_802_865_4) * (x + Float8(repeating: 0.044_715) * x * x * x)
-            return Float8(repeating: 0.5) * x * (Float8(repeating: 1) + FastMath.tanh(inner))
-        case .quickGELU:
-            return x * FastMath.sigmoid(Float8(repeating: 1.702) * x)
-        case .relu:
-            return pointwiseMax(x, Float8(repeating: 0))
+        case .gelu: GELUKernel.apply(x)
+        case .geluTanh: GELUTanhKernel.apply(x)
+        case .quickGELU: QuickGELUKernel.apply(x)
+        case .relu: ReLUKernel.apply(x)
         }
     }
 
@@ -52,25 +47,73 @@ public enum Activation: Sendable, CaseIterable {
     public func apply(
         to values: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>? = nil
     ) {
-        Parallel.forEachChunk(rows, minimumChunk: max(1, 16_384 / max(columns, 1))) { range in
-            for row in range {
-                let line = values + row * columns
-                if let bias {
-                    switch self {
-                    case .gelu: transformInPlace(line, with: bias, count: columns) { Activation.gelu.apply($0 + $1) }
-                    case .geluTanh: transformInPlace(line, with: bias, count: columns) { Activation.geluTanh.apply($0 + $1) }
-                    case .quickGELU: transformInPlace(line, with: bias, count: columns) { Activation.quickGELU.apply($0 + $1) }
-                    case .relu: transformInPlace(line, with: bias, count: columns) { Activation.relu.apply($0 + $1) }
+        switch self {
+        case .gelu: Self.apply(GELUKernel.self, values, rows, columns, bias)
+        case .geluTanh: Self.apply(GELUTanhKernel.self, values, rows, columns, bias)
+        case .quickGELU: Self.apply(QuickGELUKernel.self, values, rows, columns, bias)
+        case .relu: Self.apply(ReLUKernel.self, values, rows, columns, bias)
+        }
+    }
+
+    /// The row loop, specialised for each kernel so that its math is inlined into the loop.
+    private static func apply<Kernel: ActivationKernel>(
+        _: Kernel.Type, _ values: UnsafeMutablePointer<Float>, _ rows: Int, _ columns: Int, _ bias: UnsafePointer<Float>?
+    ) {
+        let zeros = bias == nil ? [Float](repeating: 0, count: columns) : []
+        zeros.withUnsafeBufferPointer { zeros in
+            let bias = bias ?? zeros.baseAddress!
+            Parallel.forEachChunk(rows, minimumChunk: max(1, 16_384 / max(columns, 1))) { range in
+                for row in range {
+                    let line = values + row * columns
+                    var i = 0
+                    while i + 8 <= columns {
+                        store8(Kernel.apply(load8(line, i) + load8(bias, i)), line, i)
+                        i += 8
                     }
-                } else {
-                    switch self {
-                    case .gelu: transformInPlace(line, count: columns) { Activation.gelu.apply($0) }
-                    case .geluTanh: transformInPlace(line, count: columns) { Activation.geluTanh.apply($0) }
-                    case .quickGELU: transformInPlace(line, count: columns) { Activation.quickGELU.apply($0) }
-                    case .relu: transformInPlace(line, count: columns) { Activation.relu.apply($0) }
+                    if i < columns {
+                        let rest = columns - i
+                        storePartial(Kernel.apply(loadPartial(line, i, count: rest) + loadPartial(bias, i, count: rest)), line, i, count: rest)
                     }
                 }
             }
         }
+    }
+}
+
+/// One activation's vector math, as a type so that generic row loops specialise on it.
+protocol ActivationKernel {
+    static func apply(_ x: Float8) -> Float8
+}
+
+/// 0.5·x·(1 + erf(x/√2)).
+enum GELUKernel: ActivationKernel {
+    @inline(__always)
+    static func apply(_ x: Float8) -> Float8 {
+        Float8(repeating: 0.5) * x * (Float8(repeating: 1) + FastMath.erf(x * Float8(repeating: 0.707_106_781_186_547_5)))
+    }
+}
+
+/// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+enum GELUTanhKernel: ActivationKernel {
+    @inline(__always)
+    static func apply(_ x: Float8) -> Float8 {
+        let inner = Float8(repeating: 0.797_884_560_802_865_4) * (x + Float8(repeating: 0.044_715) * x * x * x)
+        return Float8(repeating: 0.5) * x * (Float8(repeating: 1) + FastMath.tanh(inner))
+    }
+}
+
+/// x·σ(1.702·x).
+enum QuickGELUKernel: ActivationKernel {
+    @inline(__always)
+    static func apply(_ x: Float8) -> Float8 {
+        x * FastMath.sigmoid(Float8(repeating: 1.702) * x)
+    }
+}
+
+/// max(x, 0).
+enum ReLUKernel: ActivationKernel {
+    @inline(__always)
+    static func apply(_ x: Float8) -> Float8 {
+        maximum8(x, Float8(repeating: 0))
     }
 }

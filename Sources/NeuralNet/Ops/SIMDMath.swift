@@ -31,6 +31,19 @@ func storePartial(_ value: Float8, _ pointer: UnsafeMutablePointer<Float>, _ off
     for lane in 0..<count { pointer[offset + lane] = value[lane] }
 }
 
+/// The lane-wise minimum (the second operand where either is NaN). The standard library's
+/// `pointwiseMin` is not inlined and costs a call per vector.
+@inline(__always)
+func minimum8(_ a: Float8, _ b: Float8) -> Float8 {
+    a.replacing(with: b, where: .!(a .< b))
+}
+
+/// The lane-wise maximum (the second operand where either is NaN).
+@inline(__always)
+func maximum8(_ a: Float8, _ b: Float8) -> Float8 {
+    a.replacing(with: b, where: .!(a .> b))
+}
+
 /// Replaces each of the `count` floats at `values` by `transform` of it, eight at a time.
 @inline(__always)
 func transformInPlace(_ values: UnsafeMutablePointer<Float>, count: Int, _ transform: (Float8) -> Float8) {
@@ -68,7 +81,7 @@ enum FastMath {
     /// about 1e-38 instead of a denormal or 0; above, it is about 2e38 instead of infinity.
     @inline(__always)
     static func exp(_ x: Float8) -> Float8 {
-        let clamped = x.clamped(lowerBound: Float8(repeating: -87.3), upperBound: Float8(repeating: 88.3))
+        let clamped = minimum8(maximum8(x, Float8(repeating: -87.3)), Float8(repeating: 88.3))
         // Adding and subtracting 1.5·2²³ rounds to the nearest integer without SSE4.1's roundps;
         // the integer is then in the low bits of `shifted`.
         let magic = Float8(repeating: 12_582_912)
@@ -117,7 +130,7 @@ enum FastMath {
         p = p * s + Float8(repeating: 0.128_379_061_818_122_86)
         let small = x + x * p
 
-        let t = pointwiseMin(magnitude, Float8(repeating: erfSaturation))
+        let t = minimum8(magnitude, Float8(repeating: erfSaturation))
         var q = Float8(repeating: 0.000_194_736_057_892_441_75)
         q = q * t + Float8(repeating: -0.003_031_616_564_840_078_4)
         q = q * t + Float8(repeating: 0.022_181_464_359_164_238)

@@ -4,13 +4,13 @@ public enum Softmax {
     /// - Complexity: O(count).
     public static func applyRow(_ values: UnsafeMutablePointer<Float>, count: Int) {
         guard count > 0 else { return }
-        var maximum8 = Float8(repeating: -.infinity)
+        var largest = Float8(repeating: -.infinity)
         var i = 0
         while i + 8 <= count {
-            maximum8 = pointwiseMax(maximum8, load8(values, i))
+            largest = maximum8(largest, load8(values, i))
             i += 8
         }
-        var maximum = maximum8.max()
+        var maximum = largest.max()
         for j in i..<count { maximum = max(maximum, values[j]) }
 
         let shift = Float8(repeating: maximum)
