@@ -54,9 +54,9 @@ struct MiniLMEncoderTests {
     @Test("batches are cut longest first, by text count and token limit, and cover every text once")
     func batching() {
         let lengths = [3, 9, 1, 9, 4, 200, 2]
-        let batches = MiniLMEncoder.batches(lengths: lengths, size: 3, tokenLimit: 20)
+        let batches = LengthBatches.cut(lengths: lengths, size: 3, tokenLimit: 20)
         #expect(batches == [[5], [1, 3], [4, 0, 6], [2]])
-        #expect(MiniLMEncoder.batches(lengths: [], size: 32, tokenLimit: 100).isEmpty)
+        #expect(LengthBatches.cut(lengths: [], size: 32, tokenLimit: 100).isEmpty)
         #expect(batches.flatMap { $0 }.sorted() == Array(lengths.indices))
     }
 

@@ -99,3 +99,32 @@ struct MiniLMGolden: Decodable {
     var cases: [Case]
     var batch: Batch
 }
+
+/// `clip_tiny/clip_golden.json`: the fields these tests use.
+struct CLIPGolden: Decodable {
+    struct Text: Decodable {
+        var name: String
+        var text: String
+        var ids_open_clip: [Int32]
+        var ids_hf: [Int32]
+        var eot_index: Int
+        var text_embeds_unnormalized: [Float]
+        var text_embeds: [Float]
+        var text_embeds_for_ids_hf: [Float]?
+        var hf_eot_index: Int?
+    }
+
+    struct Image: Decodable {
+        var file: String
+        var image_embeds_unnormalized: [Float]
+        var image_embeds: [Float]
+    }
+
+    struct Logits: Decodable {
+        var values: [[Float]]
+    }
+
+    var texts: [Text]
+    var images: [Image]
+    var logits_per_text: Logits
+}

@@ -173,8 +173,9 @@ public struct MiniLMEncoder: TextEncoder {
         if pooling == .classToken, let empty = tokenIDs.firstIndex(where: \.isEmpty) {
             throw NeuralNetError(.invalidInput, "text \(empty) has no ids, so it has no [CLS] state to pool")
         }
-        let batches = Self.batches(lengths: tokenIDs.map(\.count), size: batchSize, tokenLimit: batchTokenLimit)
-        let capacity = batches.map { $0.reduce(0) { $0 + tokenIDs[$1].count } }.max() ?? 0
+        let lengths = tokenIDs.map(\.count)
+        let batches = LengthBatches.cut(lengths: lengths, size: batchSize, tokenLimit: batchTokenLimit)
+        let capacity = LengthBatches.largest(batches, lengths: lengths)
         let scratch = TransformerScratch(tokens: capacity, width: width, intermediate: model.configuration.intermediateSize)
         let hidden = ScratchBuffer(capacity: capacity * width)
         let pooled = ScratchBuffer(capacity: batchSize * width)
@@ -194,25 +195,5 @@ public struct MiniLMEncoder: TextEncoder {
             }
         }
         Pooling.normalizeRows(target, rows: tokenIDs.count, width: width)
-    }
-
-    /// Text indices cut into batches: sorted by length, longest first (ties in input order), at
-    /// most `size` texts and `tokenLimit` tokens each (a longer text forms a batch of its own).
-    static func batches(lengths: [Int], size: Int, tokenLimit: Int) -> [[Int]] {
-        let order = lengths.indices.sorted { lengths[$0] != lengths[$1] ? lengths[$0] > lengths[$1] : $0 < $1 }
-        var batches: [[Int]] = []
-        var current: [Int] = []
-        var tokens = 0
-        for index in order {
-            if !current.isEmpty, current.count == size || tokens + lengths[index] > tokenLimit {
-                batches.append(current)
-                current = []
-                tokens = 0
-            }
-            current.append(index)
-            tokens += lengths[index]
-        }
-        if !current.isEmpty { batches.append(current) }
-        return batches
     }
 }
