@@ -39,7 +39,10 @@ let package = Package(
         // Tensor, operations and weight readers the encoders run on.
         .target(
             name: "NeuralNet",
-            dependencies: ["CBLAS", "VectorMath"]
+            dependencies: ["CBLAS", "VectorMath"],
+            // The element-wise kernels are SIMD8 code that is ~50× slower unoptimised; -O in debug
+            // builds too keeps the encoder tests (real MiniLM forward passes) fast.
+            swiftSettings: [.unsafeFlags(["-O"])]
         ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
