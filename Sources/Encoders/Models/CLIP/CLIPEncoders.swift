@@ -26,17 +26,16 @@ public struct CLIPTextEncoder: TextEncoder {
     /// `merges.txt` (or else `tokenizer.json`).
     /// - Throws: `NeuralNetError` or `TokenizerError` naming the file, key or tensor at fault.
     public init(folder: URL, batchSize: Int = 64) throws {
-        let configuration = try CLIPConfiguration(contentsOf: folder.appendingPathComponent("config.json"))
-        let reader = WeightReader(try SafeTensorsFile(url: folder.appendingPathComponent("model.safetensors")))
-        let model = try CLIPTextModel(configuration: configuration.text, projectionDimension: configuration.projectionDimension, reader: reader)
-        try reader.checkAllUsed { !($0.hasPrefix("text_model.") || $0.hasPrefix("text_projection.")) || $0.hasSuffix("position_ids") }
+        let model = try loadTower(from: folder, prefixes: ["text_model.", "text_projection."]) {
+            try CLIPTextModel(configuration: $0.text, projectionDimension: $0.projectionDimension, reader: $1)
+        }
         let vocabulary = folder.appendingPathComponent("vocab.json")
         let merges = folder.appendingPathComponent("merges.txt")
         let tokenizer: CLIPTokenizer
         if FileManager.default.fileExists(atPath: vocabulary.path), FileManager.default.fileExists(atPath: merges.path) {
-            tokenizer = try CLIPTokenizer(vocabularyFile: vocabulary, mergesFile: merges, contextLength: configuration.text.maxPositions)
+            tokenizer = try CLIPTokenizer(vocabularyFile: vocabulary, mergesFile: merges, contextLength: model.configuration.maxPositions)
         } else {
-            tokenizer = try CLIPTokenizer(tokenizerJSON: folder.appendingPathComponent("tokenizer.json"), contextLength: configuration.text.maxPositions)
+            tokenizer = try CLIPTokenizer(tokenizerJSON: folder.appendingPathComponent("tokenizer.json"), contextLength: model.configuration.maxPositions)
         }
         self.init(model: model, tokenizer: tokenizer, batchSize: batchSize)
     }
@@ -75,10 +74,9 @@ public struct CLIPImageEncoder: Sendable {
     /// only `vision_model.*` and `visual_projection` are read and checked).
     /// - Throws: `NeuralNetError` naming the file, key or tensor at fault.
     public init(folder: URL, batchSize: Int = 16) throws {
-        let configuration = try CLIPConfiguration(contentsOf: folder.appendingPathComponent("config.json"))
-        let reader = WeightReader(try SafeTensorsFile(url: folder.appendingPathComponent("model.safetensors")))
-        let model = try CLIPVisionModel(configuration: configuration.vision, projectionDimension: configuration.projectionDimension, reader: reader)
-        try reader.checkAllUsed { !($0.hasPrefix("vision_model.") || $0.hasPrefix("visual_projection.")) || $0.hasSuffix("position_ids") }
+        let model = try loadTower(from: folder, prefixes: ["vision_model.", "visual_projection."]) {
+            try CLIPVisionModel(configuration: $0.vision, projectionDimension: $0.projectionDimension, reader: $1)
+        }
         self.init(model: model, batchSize: batchSize)
     }
 
@@ -88,6 +86,19 @@ public struct CLIPImageEncoder: Sendable {
     public func embed(pixels: Tensor) throws -> [[Float]] {
         try normalizedRows(model.embeddings(pixels: pixels, batchSize: batchSize), width: dimensions)
     }
+}
+
+/// Reads one tower of the CLIP model in `folder` (`config.json`, `model.safetensors`) with
+/// `make`, then checks that it used every tensor whose name starts with one of `prefixes` (the
+/// other tower's are left alone).
+private func loadTower<Tower>(
+    from folder: URL, prefixes: [String], _ make: (CLIPConfiguration, WeightReader) throws -> Tower
+) throws -> Tower {
+    let configuration = try CLIPConfiguration(contentsOf: folder.appendingPathComponent("config.json"))
+    let reader = WeightReader(try SafeTensorsFile(url: folder.appendingPathComponent("model.safetensors")))
+    let tower = try make(configuration, reader)
+    try reader.checkAllUsed { name in !prefixes.contains { name.hasPrefix($0) } || name.hasSuffix("position_ids") }
+    return tower
 }
 
 /// Splits a row-major matrix into L2-normalised rows.
