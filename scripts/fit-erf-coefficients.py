@@ -28,6 +28,15 @@ def lawson(x, y, degree, weight, iterations=200):
     return c, e.max()
 
 
+def estrin7(c, t):
+    """c0..c6 as (c0 + c1 t) + t^2 (c2 + c3 t) + t^4 ((c4 + c5 t) + t^2 c6), as the Swift code."""
+    t2 = (t * t).astype(f32)
+    q01 = (f32(c[0]) + t * f32(c[1])).astype(f32)
+    q23 = (f32(c[2]) + t * f32(c[3])).astype(f32)
+    q46 = ((f32(c[4]) + t * f32(c[5])) + t2 * f32(c[6])).astype(f32)
+    return (q01 + t2 * (q23 + t2 * q46)).astype(f32)
+
+
 def horner(c, v):
     r = np.full_like(v, f32(c[-1]))
     for k in range(len(c) - 2, -1, -1):
@@ -42,10 +51,13 @@ def exp32(v):
     n = (shifted - magic).astype(f32)
     r = (v - n * f32(0.693145751953125)).astype(f32)
     r = (r - n * f32(1.428606765330187e-06)).astype(f32)
-    p = np.full_like(r, f32(1 / 5040))
-    for k in (1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2):
-        p = (p * r + f32(k)).astype(f32)
-    p = (p * r * r + r + f32(1)).astype(f32)
+    # Estrin's scheme, as the Swift code evaluates it.
+    r2 = (r * r).astype(f32)
+    a = (f32(0.5) + r * f32(1 / 6)).astype(f32)
+    b = (f32(1 / 24) + r * f32(1 / 120)).astype(f32)
+    c = (f32(1 / 720) + r * f32(1 / 5040)).astype(f32)
+    p = (a + r2 * (b + r2 * c)).astype(f32)
+    p = (p * r2 + r + f32(1)).astype(f32)
     scale = ((n.astype(np.int32) + 127) << 23).astype(np.int32).view(f32)
     return (p * scale).astype(f32)
 
@@ -64,7 +76,7 @@ def main():
     xs = np.linspace(-8, 8, 4_000_001).astype(f32)
     a = np.abs(xs)
     near = (xs + xs * horner(small, (xs * xs).astype(f32))).astype(f32)
-    far = (f32(1) - exp32(horner(large, np.minimum(a, f32(SATURATION))))).astype(f32)
+    far = (f32(1) - exp32(estrin7(large, np.minimum(a, f32(SATURATION))))).astype(f32)
     far = np.copysign(np.where(a >= f32(SATURATION), f32(1), far), xs)
     ours = np.where(a < f32(SPLIT), near, far)
     error = np.abs(ours.astype(np.float64) - erf(xs.astype(np.float64)))

@@ -81,24 +81,30 @@ enum FastMath {
     /// about 1e-38 instead of a denormal or 0; above, it is about 2e38 instead of infinity.
     @inline(__always)
     static func exp(_ x: Float8) -> Float8 {
-        let clamped = minimum8(maximum8(x, Float8(repeating: -87.3)), Float8(repeating: 88.3))
+        expInRange(minimum8(maximum8(x, Float8(repeating: -87.3)), Float8(repeating: 88.3)))
+    }
+
+    /// e^x for x already in [−87.3, 88.3] (no clamping).
+    @inline(__always)
+    static func expInRange(_ x: Float8) -> Float8 {
         // Adding and subtracting 1.5·2²³ rounds to the nearest integer without SSE4.1's roundps;
         // the integer is then in the low bits of `shifted`.
         let magic = Float8(repeating: 12_582_912)
-        let shifted = clamped * Float8(repeating: 1.442_695_04) + magic
+        let shifted = x * Float8(repeating: 1.442_695_04) + magic
         let n = shifted - magic
-        var r = clamped - n * Float8(repeating: 0.693_145_751_953_125)
+        var r = x - n * Float8(repeating: 0.693_145_751_953_125)
         r = r - n * Float8(repeating: 1.428_606_765_330_187e-06)
-        var p = Float8(repeating: 1.0 / 5040)
-        p = p * r + Float8(repeating: 1.0 / 720)
-        p = p * r + Float8(repeating: 1.0 / 120)
-        p = p * r + Float8(repeating: 1.0 / 24)
-        p = p * r + Float8(repeating: 1.0 / 6)
-        p = p * r + Float8(repeating: 0.5)
-        p = p * r * r + r + Float8(repeating: 1)
+        // 1 + r + r²·(1/2 + r/6 + r²/24 + r³/120 + r⁴/720 + r⁵/5040), the bracket in Estrin's
+        // scheme (shorter dependency chains than Horner's).
+        let r2 = r * r
+        let a = Float8(repeating: 0.5) + r * Float8(repeating: 1.0 / 6)
+        let b = Float8(repeating: 1.0 / 24) + r * Float8(repeating: 1.0 / 120)
+        let c = Float8(repeating: 1.0 / 720) + r * Float8(repeating: 1.0 / 5040)
+        let p = a + r2 * (b + r2 * c)
+        let e = p * r2 + r + Float8(repeating: 1)
         let exponent = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
         let scale = unsafeBitCast((exponent &+ 127) &<< 23, to: Float8.self)
-        return p * scale
+        return e * scale
     }
 
     /// Below this |x|, `erf` uses its odd polynomial; from here on, 1 − exp(polynomial).
@@ -131,14 +137,15 @@ enum FastMath {
         let small = x + x * p
 
         let t = minimum8(magnitude, Float8(repeating: erfSaturation))
-        var q = Float8(repeating: 0.000_194_736_057_892_441_75)
-        q = q * t + Float8(repeating: -0.003_031_616_564_840_078_4)
-        q = q * t + Float8(repeating: 0.022_181_464_359_164_238)
-        q = q * t + Float8(repeating: -0.103_839_047_253_131_87)
-        q = q * t + Float8(repeating: -0.637_285_590_171_814)
-        q = q * t + Float8(repeating: -1.127_615_571_022_033_7)
-        q = q * t + Float8(repeating: -0.000_209_888_909_012_079_24)
-        var large = Float8(repeating: 1) - exp(q)
+        // Q(t) in Estrin's scheme: (c0 + c1·t) + t²·(c2 + c3·t) + t⁴·((c4 + c5·t) + t²·c6).
+        let t2 = t * t
+        let q01 = Float8(repeating: -0.000_209_888_909_012_079_24) + t * Float8(repeating: -1.127_615_571_022_033_7)
+        let q23 = Float8(repeating: -0.637_285_590_171_814) + t * Float8(repeating: -0.103_839_047_253_131_87)
+        let q45 = Float8(repeating: 0.022_181_464_359_164_238) + t * Float8(repeating: -0.003_031_616_564_840_078_4)
+        let q46 = q45 + t2 * Float8(repeating: 0.000_194_736_057_892_441_75)
+        let q = q01 + t2 * (q23 + t2 * q46)
+        // q lies in [−17.5, −1.6]: no clamping needed.
+        var large = Float8(repeating: 1) - expInRange(q)
         large.replace(with: 1, where: magnitude .>= Float8(repeating: erfSaturation))
         let signed = unsafeBitCast(unsafeBitCast(large, to: SIMD8<UInt32>.self) | (bits & signMask), to: Float8.self)
         return small.replacing(with: signed, where: magnitude .>= Float8(repeating: erfSplit))
