@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-encoders clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -38,6 +38,11 @@ bench-minhash: deps
 # The 2-D R-tree against libspatialindex (PyPI rtree) and shapely's STRtree on 1M seeded points.
 bench-rtree: deps
 	scripts/bench-rtree.sh
+
+# MiniLM sentence embeddings against PyTorch (sentence-transformers) on WordNet glosses, batch 32,
+# 2 threads; creates the peer's torch environment on first run (several GB).
+bench-encoders: deps
+	scripts/bench-encoders.sh
 
 clean:
 	rm -rf .build .bench
