@@ -242,8 +242,8 @@ struct TransformerOpsTests {
         #expect(layout.offsets == [0, 2, 2, 5] && layout.tokenCount == 5 && layout.longest == 3)
     }
 
-    @Test("parallel helpers visit every index exactly once")
-    func parallel() {
+    @Test("parallel helpers visit every index exactly once; independent tasks run their ops inline and pass errors on")
+    func parallel() throws {
         for count in [0, 1, 5, 1_000] {
             var seen = [Int](repeating: 0, count: count)
             seen.withUnsafeMutableBufferPointer { seen in
@@ -255,6 +255,21 @@ struct TransformerOpsTests {
                 Parallel.forEachTask(count, workers: Parallel.workers(for: count)) { _, task in tasks[task] += 1 }
             }
             #expect(tasks.allSatisfy { $0 == 1 })
+            var independent = [Int](repeating: 0, count: count)
+            try independent.withUnsafeMutableBufferPointer { independent in
+                try Parallel.forEachIndependentTask(count) { worker, task in
+                    // With several tasks on several workers, a task's ops run inline; a single
+                    // task keeps every thread for its ops.
+                    #expect(Parallel.workers(for: 100) == (count > 1 && Parallel.threadCount > 1 ? 1 : min(100, Parallel.threadCount)))
+                    independent[task] += 1
+                }
+            }
+            #expect(independent.allSatisfy { $0 == 1 })
         }
+        struct Failure: Error {}
+        #expect(throws: Failure.self) {
+            try Parallel.forEachIndependentTask(50) { _, task in if task == 7 { throw Failure() } }
+        }
+        #expect(Parallel.workers(for: 100) == min(100, Parallel.threadCount))
     }
 }

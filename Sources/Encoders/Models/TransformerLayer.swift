@@ -59,7 +59,7 @@ struct TransformerLayer: Sendable {
 
     /// Runs the layer on `hidden` (`layout.tokenCount × width`) in place.
     /// - Parameter scratch: sized for at least `layout.tokenCount` tokens.
-    func forward(_ hidden: UnsafeMutablePointer<Float>, layout: SequenceLayout, causal: Bool, scratch: borrowing TransformerScratch) {
+    func forward(_ hidden: UnsafeMutablePointer<Float>, layout: SequenceLayout, causal: Bool, scratch: TransformerScratch) {
         let tokens = layout.tokenCount
         precondition(tokens <= scratch.tokens && width <= scratch.width && intermediate <= scratch.intermediate)
         let qkv = scratch.queryKeyValue.pointer
@@ -98,8 +98,8 @@ struct TransformerLayer: Sendable {
 }
 
 /// The activations of a transformer's layers for one batch, allocated once and reused by every
-/// layer (and every batch that fits).
-struct TransformerScratch: ~Copyable {
+/// layer (and every batch that fits). One worker uses a scratch at a time.
+final class TransformerScratch {
     let tokens: Int
     let width: Int
     let intermediate: Int
@@ -111,8 +111,12 @@ struct TransformerScratch: ~Copyable {
     let temporary: ScratchBuffer
     /// tokens × intermediate: the MLP's hidden values.
     let intermediateValues: ScratchBuffer
+    /// tokens × width: the hidden states the layers update in place.
+    let hidden: ScratchBuffer
+    /// sequences × width: one pooled vector per sequence.
+    let pooled: ScratchBuffer
 
-    init(tokens: Int, width: Int, intermediate: Int) {
+    init(tokens: Int, width: Int, intermediate: Int, sequences: Int = 0) {
         self.tokens = tokens
         self.width = width
         self.intermediate = intermediate
@@ -120,5 +124,7 @@ struct TransformerScratch: ~Copyable {
         context = ScratchBuffer(capacity: tokens * width)
         temporary = ScratchBuffer(capacity: tokens * width)
         intermediateValues = ScratchBuffer(capacity: tokens * intermediate)
+        hidden = ScratchBuffer(capacity: tokens * width)
+        pooled = ScratchBuffer(capacity: sequences * width)
     }
 }

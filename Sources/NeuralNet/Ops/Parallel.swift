@@ -6,7 +6,8 @@ import VectorMath
 
 /// How NeuralNet's ops use the cores: row-parallel element-wise ops and per-(sequence, head)
 /// attention run on up to `threadCount` workers through `DispatchQueue.concurrentPerform`;
-/// matrix products run on OpenBLAS's own threads.
+/// matrix products run on OpenBLAS's own threads. Inside `forEachIndependentTask` (whole forward
+/// passes side by side) every op and every matrix product runs on its worker's thread alone.
 public enum Parallel {
     private static let configuredThreads = Atomic<Int>(0)
 
@@ -29,7 +30,7 @@ public enum Parallel {
     /// `body` must only write state that belongs to its range.
     public static func forEachChunk(_ count: Int, minimumChunk: Int, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let chunks = min(threadCount, max(1, count / max(1, minimumChunk)))
+        let chunks = isInsideIndependentTask ? 1 : min(threadCount, max(1, count / max(1, minimumChunk)))
         guard chunks > 1 else {
             body(0..<count)
             return
@@ -50,7 +51,7 @@ public enum Parallel {
     /// `workers` with `workers(for:)`. Tasks must write disjoint memory.
     public static func forEachTask(_ count: Int, workers: Int, _ body: (_ worker: Int, _ task: Int) -> Void) {
         guard count > 0 else { return }
-        guard workers > 1 else {
+        guard workers > 1, !isInsideIndependentTask else {
             for task in 0..<count { body(0, task) }
             return
         }
@@ -69,7 +70,7 @@ public enum Parallel {
 
     /// How many workers `forEachTask` should use for `count` tasks.
     public static func workers(for count: Int) -> Int {
-        max(1, min(threadCount, count))
+        isInsideIndependentTask ? 1 : max(1, min(threadCount, count))
     }
 }
 

@@ -68,24 +68,24 @@ public struct CLIPTextModel: Sendable {
         let lengths = prefixes.map(\.count)
         let batches = LengthBatches.cut(lengths: lengths, size: max(1, batchSize), tokenLimit: max(1, batchSize) * configuration.maxPositions)
         let capacity = LengthBatches.largest(batches, lengths: lengths)
-        let scratch = TransformerScratch(tokens: capacity, width: width, intermediate: configuration.intermediateSize)
-        let hidden = ScratchBuffer(capacity: capacity * width)
-        let pooled = ScratchBuffer(capacity: max(1, batchSize) * width)
+        let scratch = TransformerScratch(tokens: capacity, width: width, intermediate: configuration.intermediateSize, sequences: max(1, batchSize))
+        let hidden = scratch.hidden.pointer
+        let pooled = scratch.pooled.pointer
         let projected = ScratchBuffer(capacity: max(1, batchSize) * projectionDimension)
         var output = [Float](repeating: 0, count: ids.count * projectionDimension)
         for batch in batches {
             let layout = SequenceLayout(lengths: batch.map { lengths[$0] })
             let batchIDs = batch.flatMap { prefixes[$0] }
             let positions = layout.lengths.flatMap { (0..<Int32($0)).map { $0 } }
-            try batchIDs.withUnsafeBufferPointer { try tokenEmbedding.lookUp($0, into: hidden.pointer, accumulate: false) }
-            try positions.withUnsafeBufferPointer { try positionEmbedding.lookUp($0, into: hidden.pointer, accumulate: true) }
+            try batchIDs.withUnsafeBufferPointer { try tokenEmbedding.lookUp($0, into: hidden, accumulate: false) }
+            try positions.withUnsafeBufferPointer { try positionEmbedding.lookUp($0, into: hidden, accumulate: true) }
             for layer in layers {
-                layer.forward(hidden.pointer, layout: layout, causal: true, scratch: scratch)
+                layer.forward(hidden, layout: layout, causal: true, scratch: scratch)
             }
             // The final layer norm works row by row, so only the pooled (last) rows need it.
-            Pooling.select(hidden.pointer, layout: layout, positions: layout.lengths.map { $0 - 1 }, width: width, into: pooled.pointer)
-            finalNorm.apply(pooled.pointer, rows: batch.count, into: pooled.pointer)
-            projection.apply(pooled.pointer, rows: batch.count, into: projected.pointer)
+            Pooling.select(hidden, layout: layout, positions: layout.lengths.map { $0 - 1 }, width: width, into: pooled)
+            finalNorm.apply(pooled, rows: batch.count, into: pooled)
+            projection.apply(pooled, rows: batch.count, into: projected.pointer)
             output.withUnsafeMutableBufferPointer { output in
                 for (row, text) in batch.enumerated() {
                     (output.baseAddress! + text * projectionDimension)

@@ -61,10 +61,10 @@ public struct CLIPVisionModel: Sendable {
         let tokens = c.tokenCount
         let patches = tokens - 1
         let imageFloats = c.channelCount * c.imageSize * c.imageSize
-        let scratch = TransformerScratch(tokens: batchSize * tokens, width: width, intermediate: c.intermediateSize)
-        let hidden = ScratchBuffer(capacity: batchSize * tokens * width)
+        let scratch = TransformerScratch(tokens: batchSize * tokens, width: width, intermediate: c.intermediateSize, sequences: batchSize)
+        let hidden = scratch.hidden.pointer
         let patchRows = ScratchBuffer(capacity: batchSize * patches * patchProjection.inputs)
-        let pooled = ScratchBuffer(capacity: batchSize * width)
+        let pooled = scratch.pooled.pointer
         var output = [Float](repeating: 0, count: count * projectionDimension)
         try pixels.withUnsafeBufferPointer { pixels in
             for first in stride(from: 0, to: count, by: batchSize) {
@@ -74,20 +74,20 @@ public struct CLIPVisionModel: Sendable {
                     // The patch embeddings go straight to rows 1… of the image's tokens.
                     patchProjection.apply(
                         patchRows.pointer + image * patches * patchProjection.inputs, rows: patches,
-                        into: hidden.pointer + (image * tokens + 1) * width)
-                    (hidden.pointer + image * tokens * width).update(from: classEmbedding, count: width)
+                        into: hidden + (image * tokens + 1) * width)
+                    (hidden + image * tokens * width).update(from: classEmbedding, count: width)
                 }
                 let positions = (0..<images * tokens).map { Int32($0 % tokens) }
-                try positions.withUnsafeBufferPointer { try positionEmbedding.lookUp($0, into: hidden.pointer, accumulate: true) }
+                try positions.withUnsafeBufferPointer { try positionEmbedding.lookUp($0, into: hidden, accumulate: true) }
                 let layout = SequenceLayout(lengths: Array(repeating: tokens, count: images))
-                preNorm.apply(hidden.pointer, rows: images * tokens, into: hidden.pointer)
+                preNorm.apply(hidden, rows: images * tokens, into: hidden)
                 for layer in layers {
-                    layer.forward(hidden.pointer, layout: layout, causal: false, scratch: scratch)
+                    layer.forward(hidden, layout: layout, causal: false, scratch: scratch)
                 }
-                Pooling.select(hidden.pointer, layout: layout, positions: Array(repeating: 0, count: images), width: width, into: pooled.pointer)
-                postNorm.apply(pooled.pointer, rows: images, into: pooled.pointer)
+                Pooling.select(hidden, layout: layout, positions: Array(repeating: 0, count: images), width: width, into: pooled)
+                postNorm.apply(pooled, rows: images, into: pooled)
                 output.withUnsafeMutableBufferPointer { output in
-                    projection.apply(pooled.pointer, rows: images, into: output.baseAddress! + first * projectionDimension)
+                    projection.apply(pooled, rows: images, into: output.baseAddress! + first * projectionDimension)
                 }
             }
         }

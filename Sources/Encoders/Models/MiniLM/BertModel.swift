@@ -70,16 +70,13 @@ public struct BertModel: Sendable {
     ///   past `maxPositions`.
     public func hiddenStates(ids: [Int32], positions: [Int32]? = nil, layout: SequenceLayout) throws -> [Float] {
         let scratch = TransformerScratch(tokens: layout.tokenCount, width: configuration.hiddenSize, intermediate: configuration.intermediateSize)
-        var hidden = [Float](repeating: 0, count: layout.tokenCount * configuration.hiddenSize)
-        try hidden.withUnsafeMutableBufferPointer { hidden in
-            try forward(ids: ids, positions: positions, layout: layout, scratch: scratch, into: hidden.baseAddress!)
-        }
-        return hidden
+        try forward(ids: ids, positions: positions, layout: layout, scratch: scratch, into: scratch.hidden.pointer)
+        return Array(UnsafeBufferPointer(start: scratch.hidden.pointer, count: layout.tokenCount * configuration.hiddenSize))
     }
 
     /// The forward pass into `hidden` (`layout.tokenCount × hiddenSize`), using `scratch`.
     func forward(
-        ids: [Int32], positions: [Int32]?, layout: SequenceLayout, scratch: borrowing TransformerScratch,
+        ids: [Int32], positions: [Int32]?, layout: SequenceLayout, scratch: TransformerScratch,
         into hidden: UnsafeMutablePointer<Float>
     ) throws {
         let tokens = layout.tokenCount

@@ -10,9 +10,11 @@ import Tokenizers
 /// **Batching.** `embed` tokenises every text (on `Parallel`'s workers), sorts the texts by token
 /// count, longest first, and cuts batches of at most `batchSize` texts and `batchTokenLimit`
 /// tokens. A batch is packed end to end (`SequenceLayout`), so no padding is computed at all —
-/// sorting only keeps each batch's attention work even and its scratch memory bounded. The
-/// activations live in scratch buffers allocated once per call and reused by every layer and
-/// batch. Results come back in the order of the texts.
+/// sorting only keeps each batch's attention work even and its scratch memory bounded. Batches
+/// run side by side, one per worker (`Parallel.forEachIndependentTask`: single-threaded ops and
+/// OpenBLAS inside a batch, so the cores never wait for each other); a single batch uses all
+/// threads inside its ops instead. Each worker's activations live in scratch buffers allocated
+/// once per call and reused by every layer and batch. Results come back in the order of the texts.
 ///
 /// Immutable and `Sendable`: share one encoder between threads.
 public struct MiniLMEncoder: TextEncoder {
@@ -176,22 +178,28 @@ public struct MiniLMEncoder: TextEncoder {
         let lengths = tokenIDs.map(\.count)
         let batches = LengthBatches.cut(lengths: lengths, size: batchSize, tokenLimit: batchTokenLimit)
         let capacity = LengthBatches.largest(batches, lengths: lengths)
-        let scratch = TransformerScratch(tokens: capacity, width: width, intermediate: model.configuration.intermediateSize)
-        let hidden = ScratchBuffer(capacity: capacity * width)
-        let pooled = ScratchBuffer(capacity: batchSize * width)
-        for batch in batches {
+        // Batches run side by side, one per worker, each with its own scratch; each writes only
+        // its own texts' rows of the output.
+        let scratches = (0..<Parallel.workers(for: batches.count)).map { _ in
+            TransformerScratch(tokens: capacity, width: width, intermediate: model.configuration.intermediateSize, sequences: batchSize)
+        }
+        try Parallel.forEachIndependentTask(batches.count) { worker, index in
+            let batch = batches[index]
+            let scratch = scratches[worker]
             let layout = SequenceLayout(lengths: batch.map { tokenIDs[$0].count })
             try model.forward(
                 ids: batch.flatMap { tokenIDs[$0] }, positions: positions.map { positions in batch.flatMap { positions[$0] } },
-                layout: layout, scratch: scratch, into: hidden.pointer)
+                layout: layout, scratch: scratch, into: scratch.hidden.pointer)
             switch pooling {
             case .mean:
-                Pooling.mean(hidden.pointer, layout: layout, width: width, into: pooled.pointer)
+                Pooling.mean(scratch.hidden.pointer, layout: layout, width: width, into: scratch.pooled.pointer)
             case .classToken:
-                Pooling.select(hidden.pointer, layout: layout, positions: Array(repeating: 0, count: batch.count), width: width, into: pooled.pointer)
+                Pooling.select(
+                    scratch.hidden.pointer, layout: layout, positions: Array(repeating: 0, count: batch.count), width: width,
+                    into: scratch.pooled.pointer)
             }
             for (row, text) in batch.enumerated() {
-                (target + text * width).update(from: pooled.pointer + row * width, count: width)
+                (target + text * width).update(from: scratch.pooled.pointer + row * width, count: width)
             }
         }
         Pooling.normalizeRows(target, rows: tokenIDs.count, width: width)
