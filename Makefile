@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -48,6 +48,11 @@ bench-images: deps
 # k-means against scikit-learn and UMAP against umap-learn on Fashion-MNIST's 10k test images.
 bench-curation: deps
 	scripts/bench-curation.sh
+
+# MiniLM sentence embeddings against PyTorch (sentence-transformers) on WordNet glosses, batch 32,
+# 2 threads; creates the peer's torch environment on first run (several GB).
+bench-encoders: deps
+	scripts/bench-encoders.sh
 
 clean:
 	rm -rf .build .bench

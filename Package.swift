@@ -41,7 +41,10 @@ let package = Package(
         // Tensor, operations and weight readers the encoders run on.
         .target(
             name: "NeuralNet",
-            dependencies: ["CBLAS", "VectorMath"]
+            dependencies: ["CBLAS", "VectorMath"],
+            // The element-wise kernels are SIMD8 code that is ~50× slower unoptimised; -O in debug
+            // builds too keeps the encoder tests (real MiniLM forward passes) fast.
+            swiftSettings: [.unsafeFlags(["-O"])]
         ),
         // Curation over vectors: clustering, 2-D projection, selection, near-duplicates, per-row
         // scores, metric aggregates. No storage, no HTTP.
@@ -77,7 +80,7 @@ let package = Package(
         .target(
             name: "Encoders",
             dependencies: [
-                "NeuralNet", "Tokenizers", "CTurboJPEG", "CWebP", "CImageShims",
+                "NeuralNet", "Tokenizers", "VectorMath", "CTurboJPEG", "CWebP", "CImageShims",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -88,6 +91,8 @@ let package = Package(
                 "Curation",
                 "VectorIndex",
                 "VectorMath",
+                "Encoders",
+                "NeuralNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -121,6 +126,11 @@ let package = Package(
         .testTarget(
             name: "CurationTests",
             dependencies: ["Curation", "VectorIndex", "VectorMath", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TextEncodersTests",
+            dependencies: ["Encoders", "NeuralNet", "Tokenizers", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
