@@ -91,7 +91,6 @@ let package = Package(
                 "Curation",
                 "VectorIndex",
                 "VectorMath",
-                "Encoders",
                 "NeuralNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
