@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -53,6 +53,10 @@ bench-curation: deps
 # 2 threads; creates the peer's torch environment on first run (several GB).
 bench-encoders: deps
 	scripts/bench-encoders.sh
+
+# EfficientNet-Lite0 images/s and peak memory against PyTorch (encoder_peers.py), same pixels.
+bench-image-encoder: deps
+	scripts/bench-image-encoder.sh
 
 clean:
 	rm -rf .build .bench

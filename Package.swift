@@ -38,10 +38,17 @@ let package = Package(
             name: "VectorIndex",
             dependencies: ["VectorMath", "CVectorKernels"]
         ),
+        // The convolution loops BLAS does not cover (depthwise, epilogues, pooling, im2col), per
+        // instruction set, chosen at run time with CVectorKernels' CPU detection.
+        .target(
+            name: "CConvolutionKernels",
+            dependencies: ["CVectorKernels"],
+            cSettings: [.unsafeFlags(["-O3"])]
+        ),
         // Tensor, operations and weight readers the encoders run on.
         .target(
             name: "NeuralNet",
-            dependencies: ["CBLAS", "VectorMath"],
+            dependencies: ["CBLAS", "VectorMath", "CVectorKernels", "CConvolutionKernels"],
             // The element-wise kernels are SIMD8 code that is ~50× slower unoptimised; -O in debug
             // builds too keeps the encoder tests (real MiniLM forward passes) fast.
             swiftSettings: [.unsafeFlags(["-O"])]
@@ -130,6 +137,11 @@ let package = Package(
         .testTarget(
             name: "TextEncodersTests",
             dependencies: ["Encoders", "NeuralNet", "Tokenizers", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "VisionEncodersTests",
+            dependencies: ["Encoders", "NeuralNet", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

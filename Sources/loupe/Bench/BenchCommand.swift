@@ -7,6 +7,6 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure Loupe's speed and quality on real data.",
         subcommands: [
             ANNBenchCommand.self, TreesBenchCommand.self, MinHashBenchCommand.self, RTreeBenchCommand.self, ImagesBenchCommand.self,
-            CurationBenchCommand.self, TextEncoderBenchCommand.self,
+            CurationBenchCommand.self, TextEncoderBenchCommand.self, ImageEncoderBenchCommand.self,
         ])
 }
