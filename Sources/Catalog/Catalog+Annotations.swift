@@ -24,6 +24,7 @@ extension Catalog {
         let failures = try await store.putLabels(good, datasetID: dataset.id)
         for failure in failures { report.reject(LineError(line: positions[failure.index], reason: failure.error.message)) }
         report.stored = good.count - failures.count
+        report.sortErrors()
         return report
     }
 
@@ -65,6 +66,7 @@ extension Catalog {
         let failures = try await store.putMetrics(good, datasetID: dataset.id)
         for failure in failures { report.reject(LineError(line: positions[failure.index], reason: failure.error.message)) }
         report.stored = good.count - failures.count
+        report.sortErrors()
         return report
     }
 

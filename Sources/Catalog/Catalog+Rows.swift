@@ -12,6 +12,7 @@ extension Catalog {
         let prepared = try await storePrepared(rows.enumerated().map { ($0.offset + 1, $0.element) }, dataset: dataset,
                                                preparation: &preparation, report: &report)
         report.stored = prepared
+        report.sortErrors()
         report.seconds = start.duration(to: .now).seconds
         return report
     }

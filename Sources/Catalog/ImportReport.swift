@@ -41,6 +41,9 @@ public struct ImportReport: Sendable, Hashable, Codable {
     /// The errors kept in a report; past these only `rejected` counts.
     public static let maximumReportedErrors = 10_000
 
+    /// Puts the errors in line order (checks and storage report theirs in two passes).
+    mutating func sortErrors() { errors.sort { $0.line < $1.line } }
+
     mutating func reject(_ error: LineError) {
         rejected += 1
         if errors.count < Self.maximumReportedErrors { errors.append(error) }

@@ -52,7 +52,7 @@ struct RowImporter {
 
         mutating func finish(start: ContinuousClock.Instant) async throws -> ImportReport {
             try await flush()
-            report.errors.sort { $0.line < $1.line }
+            report.sortErrors()
             report.seconds = start.duration(to: .now).seconds
             return report
         }
