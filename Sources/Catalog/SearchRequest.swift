@@ -104,7 +104,7 @@ public struct SearchResponse: Sendable, Hashable, Codable {
     public var filteredCount: Int?
     /// The score threshold applied (the estimate, for a percentile threshold).
     public var scoreThreshold: Float?
-    /// Pass back as `cursor` for the next page; nil when this page came back short.
+    /// Pass back as `cursor` for the next page; nil when no result follows this page.
     public var nextCursor: String?
     /// The index that answered: `flat` or `hnsw`.
     public var index: String

@@ -33,7 +33,8 @@ struct SearchService {
         case nil: break
         }
 
-        let wanted = offset + request.k + excluded.count
+        // One more than the page needs, to know whether a next page exists.
+        let wanted = offset + request.k + excluded.count + 1
         let options = SearchOptions(filter: filter, minimumScore: minimumScore,
                                     efSearch: max(request.efSearch ?? space.index.efSearch, wanted))
         let result: SearchResult
@@ -51,10 +52,10 @@ struct SearchService {
             guard let id = ids[neighbor.id] else { return nil }
             return SearchHit(rowID: id, score: neighbor.score, distance: neighbor.distance, row: rows[neighbor.id])
         }
-        let full = neighbors.count >= offset + request.k
+        let more = neighbors.count > offset + request.k
         return SearchResponse(hits: hits, isExact: result.isExact, candidatesScored: result.candidatesScored,
                               filteredCount: filter?.count, scoreThreshold: minimumScore,
-                              nextCursor: full ? SearchCursor.make(offset: offset + request.k) : nil,
+                              nextCursor: more ? SearchCursor.make(offset: offset + request.k) : nil,
                               index: loaded.kind)
     }
 
