@@ -86,7 +86,9 @@ actor JobRunner {
                 job.error = (error as? CatalogError)?.message ?? "\(error)"
             }
             job.updatedAt = Date()
-            try? await store.updateJob(job)
+            // A fresh task: this one may be cancelled, and the final state must still be written.
+            let final = job
+            await Task { try? await store.updateJob(final) }.value
             await self?.finished(job.id)
         }
     }

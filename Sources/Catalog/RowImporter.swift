@@ -20,11 +20,21 @@ struct RowImporter {
         return imageExtensions.contains(ext) ? .image : .text
     }
 
+    /// What an NDJSON line (an export line, say) carries besides the row: predictions, metrics
+    /// and embeddings by space name. Applied once the row is stored.
+    struct Extras: Sendable {
+        var predictions: [Label] = []
+        var metrics: [RowMetric] = []
+        var embeddings: [(space: String, vector: [Float])] = []
+        var isEmpty: Bool { predictions.isEmpty && metrics.isEmpty && embeddings.isEmpty }
+    }
+
     /// Collects rows and commits them a batch at a time.
     private struct Batcher {
         let importer: RowImporter
         var preparation: RowPreparation
         var pending: [(line: Int, row: NewDataRow)] = []
+        var extras: [(line: Int, rowID: String, extras: Extras)] = []
         var report = ImportReport()
 
         init(importer: RowImporter) {
@@ -45,9 +55,47 @@ struct RowImporter {
 
         mutating func flush() async throws {
             guard !pending.isEmpty else { return }
+            let rejectedBefore = Set(report.errors.map(\.line))
             report.stored += try await importer.catalog.storePrepared(pending, dataset: importer.dataset,
                                                                       preparation: &preparation, report: &report)
             pending.removeAll(keepingCapacity: true)
+            let failed = Set(report.errors.map(\.line)).subtracting(rejectedBefore)
+            try await applyExtras(extras.filter { !failed.contains($0.line) })
+            extras.removeAll(keepingCapacity: true)
+        }
+
+        /// Stores the predictions, metrics and embeddings of rows that landed; a vector for a
+        /// space the dataset lacks, or one that does not fit its space, is a line error.
+        private mutating func applyExtras(_ items: [(line: Int, rowID: String, extras: Extras)]) async throws {
+            guard !items.isEmpty else { return }
+            let catalog = importer.catalog
+            let dataset = importer.dataset.id
+            let labels = items.flatMap { item in item.extras.predictions.map { RowLabel(rowID: item.rowID, label: $0) } }
+            let labelLines = items.flatMap { item in item.extras.predictions.map { _ in item.line } }
+            for error in try await catalog.putLabels(labels, in: dataset).errors {
+                report.reject(LineError(line: labelLines[error.line - 1], reason: error.reason))
+            }
+            let metrics = items.flatMap(\.extras.metrics)
+            let metricLines = items.flatMap { item in item.extras.metrics.map { _ in item.line } }
+            for error in try await catalog.putMetrics(metrics, in: dataset).errors {
+                report.reject(LineError(line: metricLines[error.line - 1], reason: error.reason))
+            }
+            var bySpace: [String: [(line: Int, key: String, vector: [Float])]] = [:]
+            for item in items {
+                for (space, vector) in item.extras.embeddings { bySpace[space, default: []].append((item.line, item.rowID, vector)) }
+            }
+            for (space, entries) in bySpace.sorted(by: { $0.key < $1.key }) {
+                do {
+                    _ = try await catalog.space(space, in: dataset)
+                } catch let error as CatalogError where error.code == .notFound {
+                    for entry in entries { report.reject(LineError(line: entry.line, reason: "the dataset has no space '\(space)' for this row's embedding")) }
+                    continue
+                }
+                let result = try await catalog.putVectors(entries.map { ($0.key, $0.vector) }, into: space, in: dataset)
+                for error in result.errors {
+                    report.reject(LineError(line: entries[error.line - 1].line, reason: "embedding in '\(space)': \(error.reason)"))
+                }
+            }
         }
 
         mutating func finish(start: ContinuousClock.Instant) async throws -> ImportReport {
@@ -68,7 +116,14 @@ struct RowImporter {
             let number = lines.lineNumber
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             switch Self.row(fromJSONLine: Data(line)) {
-            case .success(let row): try await batcher.add(row, line: number)
+            case .success(var (row, extras)):
+                if !extras.isEmpty {
+                    let id = row.id ?? Identifiers.make()
+                    row.id = id
+                    for index in extras.metrics.indices { extras.metrics[index].rowID = id }
+                    batcher.extras.append((number, id, extras))
+                }
+                try await batcher.add(row, line: number)
             case .failure(let reason): batcher.reject(LineError(line: number, reason: reason.message))
             }
             if number % 10_000 == 0 { report(lines.bytesRead, lines.totalBytes, batcher.report) }
@@ -80,8 +135,9 @@ struct RowImporter {
 
     /// A row from one NDJSON object: `id`, `global_key`, `row_data` (or `text`, `path`, `uri`,
     /// `url`), `media_type`, `metadata` (an object of strings, numbers, booleans), `labels` (a
-    /// string or an array of strings).
-    static func row(fromJSONLine data: Data) -> Result<NewDataRow, Reason> {
+    /// string, or an array of class names or of label objects `{"class", "kind", "confidence",
+    /// "source"}` as the export writes them), and the export's `metrics` and `embeddings`.
+    static func row(fromJSONLine data: Data) -> Result<(NewDataRow, Extras), Reason> {
         let object: [String: Any]
         do {
             guard let parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any] else {
@@ -127,15 +183,45 @@ struct RowImporter {
                 }
             }
             var labels: [String] = []
+            var extras = Extras()
             switch object["labels"] ?? object["label"] {
             case nil, is NSNull: break
             case let label as String: labels = [label]
             case let list as [Any]:
-                guard let names = list as? [String] else { return .failure(Reason(message: "\"labels\" must be strings")) }
-                labels = names
-            default: return .failure(Reason(message: "\"labels\" must be a string or an array of strings"))
+                for item in list {
+                    if let name = item as? String {
+                        labels.append(name)
+                    } else if let label = item as? [String: Any], let name = label["class"] as? String {
+                        let kind = (label["kind"] as? String).flatMap(LabelKind.init(rawValue:)) ?? .groundTruth
+                        if kind == .groundTruth && label["confidence"] == nil {
+                            labels.append(name)
+                        } else {
+                            extras.predictions.append(Label(className: name, kind: kind, confidence: (label["confidence"] as? NSNumber)?.doubleValue,
+                                                            source: label["source"] as? String))
+                        }
+                    } else {
+                        return .failure(Reason(message: "\"labels\" must hold class names or objects with a \"class\""))
+                    }
+                }
+            default: return .failure(Reason(message: "\"labels\" must be a string or an array"))
             }
-            return .success(NewDataRow(id: id, globalKey: globalKey, rowData: rowData, mediaType: mediaType, metadata: metadata, labels: labels))
+            if let metrics = object["metrics"] {
+                guard let list = metrics as? [[String: Any]] else { return .failure(Reason(message: "\"metrics\" must be an array of objects")) }
+                for metric in list {
+                    guard let name = metric["name"] as? String, let value = (metric["value"] as? NSNumber)?.doubleValue else {
+                        return .failure(Reason(message: "a metric needs a \"name\" and a numeric \"value\""))
+                    }
+                    extras.metrics.append(RowMetric(rowID: id ?? "", name: name, className: metric["class"] as? String, value: value))
+                }
+            }
+            if let embeddings = object["embeddings"] {
+                guard let spaces = embeddings as? [String: Any] else { return .failure(Reason(message: "\"embeddings\" must be an object")) }
+                for (space, value) in spaces.sorted(by: { $0.key < $1.key }) where !(value is NSNull) {
+                    guard let numbers = value as? [NSNumber] else { return .failure(Reason(message: "embedding '\(space)' must be an array of numbers")) }
+                    extras.embeddings.append((space, numbers.map { $0.floatValue }))
+                }
+            }
+            return .success((NewDataRow(id: id, globalKey: globalKey, rowData: rowData, mediaType: mediaType, metadata: metadata, labels: labels), extras))
         } catch let reason as Reason {
             return .failure(reason)
         } catch {

@@ -71,6 +71,8 @@ public final class SQLiteStore: Store {
             return try await database.write(body)
         } catch let error as CatalogError {
             throw error
+        } catch let error as CancellationError {
+            throw error
         } catch {
             throw Self.storageError(error)
         }
@@ -81,6 +83,8 @@ public final class SQLiteStore: Store {
         do {
             return try await database.read(body)
         } catch let error as CatalogError {
+            throw error
+        } catch let error as CancellationError {
             throw error
         } catch {
             throw Self.storageError(error)
@@ -137,4 +141,11 @@ public final class SQLiteStore: Store {
 /// A list of values as one JSON array argument, for `IN (SELECT value FROM json_each(?))`.
 func jsonArray<S: Sequence>(_ values: S) -> String where S.Element: Encodable {
     (try? String(decoding: JSONEncoder().encode(Array(values)), as: UTF8.self)) ?? "[]"
+}
+
+extension SQLiteStore {
+    /// SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, else the problems found.
+    public func integrityCheck() async throws -> [String] {
+        try await read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
 }
