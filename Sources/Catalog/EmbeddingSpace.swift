@@ -3,7 +3,7 @@ import VectorIndex
 import VectorMath
 
 /// Where a space's vectors come from.
-public enum SpaceKind: Sendable, Hashable, Codable {
+public enum SpaceKind: Sendable, Hashable {
     /// Vectors imported by the user.
     case custom
     /// Vectors computed by a registered model (`ModelRegistry`), by name.

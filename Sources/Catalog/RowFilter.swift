@@ -35,7 +35,7 @@ public struct RowFilter: Sendable, Hashable, Codable {
 /// A condition on one metadata field.
 public struct MetadataCondition: Sendable, Hashable, Codable {
     /// How the field is compared.
-    public enum Test: Sendable, Hashable, Codable {
+    public enum Test: Sendable, Hashable {
         /// Equal to the value.
         case equals(MetadataValue)
         /// Equal to one of the values.
@@ -93,7 +93,7 @@ public struct MetricCondition: Sendable, Hashable, Codable {
 /// How a page of rows is ordered.
 public struct RowOrder: Sendable, Hashable, Codable {
     /// By insertion (slot) order, or by a metric's value.
-    public enum Key: Sendable, Hashable, Codable {
+    public enum Key: Sendable, Hashable {
         case insertion
         case metric(name: String, className: String?)
     }

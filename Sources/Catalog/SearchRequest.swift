@@ -1,5 +1,5 @@
 /// What to search with.
-public enum SearchQuery: Sendable, Hashable, Codable {
+public enum SearchQuery: Sendable, Hashable {
     /// Rows like the positive anchors and unlike the negative ones (up to
     /// `SearchRequest.maximumAnchors` in all). The query vector is Rocchio's (Rocchio 1971):
     /// q = mean(positives) − `negativeWeight` · mean(negatives), with each anchor L2-normalised
@@ -19,7 +19,7 @@ public enum SearchQuery: Sendable, Hashable, Codable {
 }
 
 /// Which results come back.
-public enum ScoreThreshold: Sendable, Hashable, Codable {
+public enum ScoreThreshold: Sendable, Hashable {
     /// Only results scoring at least this.
     case score(Float)
     /// Only results scoring at least the p-th percentile (0...100) of the scores of the space's
