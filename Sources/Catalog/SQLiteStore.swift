@@ -67,27 +67,24 @@ public final class SQLiteStore: Store {
 
     /// Runs `body` in a write transaction; SQLite errors become `storage` errors.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await database.write(body)
-        } catch let error as CatalogError {
-            throw error
-        } catch let error as CancellationError {
-            throw error
-        } catch {
-            throw Self.storageError(error)
-        }
+        try await Self.mappingErrors { try await database.write(body) }
     }
 
     /// Runs `body` on a reader; SQLite errors become `storage` errors.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.mappingErrors { try await database.read(body) }
+    }
+
+    /// Passes catalog errors and cancellation through and turns anything else into `storage`.
+    private static func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
-            return try await database.read(body)
+            return try await body()
         } catch let error as CatalogError {
             throw error
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw Self.storageError(error)
+            throw storageError(error)
         }
     }
 

@@ -76,6 +76,9 @@ actor SpaceIndexes {
     let store: any Store
     let threads: Int
     private var entries: [String: Entry] = [:]
+    /// Loads and rebuilds under way, by space: a second caller waits for the first (the actor is
+    /// re-entered while a rebuild awaits the store).
+    private var preparing: [String: Task<(loaded: LoadedIndex, report: IndexReport), any Error>] = [:]
     /// Why each space's index was last rebuilt (for reports and tests).
     private(set) var lastRebuildReason: [String: String] = [:]
 
@@ -98,6 +101,18 @@ actor SpaceIndexes {
            space.index.usesHNSW(count: space.vectorCount) == (entry.loaded.kind == "hnsw") {
             return (entry.loaded, report(entry.loaded, source: "memory", reason: nil, start: start))
         }
+        if let running = preparing[space.id] {
+            let (loaded, report) = try await running.value
+            if loaded.generation == space.generation { return (loaded, report) }
+        }
+        let task = Task { try await load(space, start: start) }
+        preparing[space.id] = task
+        defer { if preparing[space.id] == task { preparing[space.id] = nil } }
+        return try await task.value
+    }
+
+    /// Loads the index file if it is current, else rebuilds from the store and saves.
+    private func load(_ space: EmbeddingSpace, start: ContinuousClock.Instant) async throws -> (loaded: LoadedIndex, report: IndexReport) {
         entries[space.id] = nil
         var reason = "no index file"
         if let paths = paths(space.id) {
@@ -121,8 +136,11 @@ actor SpaceIndexes {
                     seconds: start.duration(to: .now).seconds)
     }
 
-    /// Builds the index of `space` from its stored vectors.
+    /// Builds the index of `space` from its stored vectors. It is marked with the generation
+    /// read before the scan: a write landing during the scan makes it stale (rebuilt again at
+    /// its next use), never silently incomplete.
     private func rebuild(_ space: EmbeddingSpace) async throws -> LoadedIndex {
+        let generation = try await store.space(space.id, datasetID: space.datasetID).generation
         let hnsw = space.index.usesHNSW(count: space.vectorCount)
         let index: any VectorIndex
         do {
@@ -149,7 +167,6 @@ actor SpaceIndexes {
             slotBound = last + 1
             after = last
         }
-        let generation = try await store.space(space.id, datasetID: space.datasetID).generation
         return LoadedIndex(index: index, kind: hnsw ? "hnsw" : "flat", generation: generation, slotBound: slotBound)
     }
 
