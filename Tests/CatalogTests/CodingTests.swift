@@ -23,6 +23,14 @@ import Testing
         }
         let order = RowOrder(.metric(name: "loss", className: "cat"), descending: true)
         #expect(try JSONDecoder().decode(RowOrder.self, from: JSONEncoder().encode(order)) == order)
+        // Under snake_case strategies every key, synthesized or tagged, is snake_case.
+        let snake = JSONEncoder()
+        snake.keyEncodingStrategy = .convertToSnakeCase
+        let snakeText = String(decoding: try snake.encode(request), as: UTF8.self)
+        #expect(snakeText.contains(#""negative_weight":0.25"#) && snakeText.contains(#""include_rows":false"#))
+        let unsnake = JSONDecoder()
+        unsnake.keyDecodingStrategy = .convertFromSnakeCase
+        #expect(try unsnake.decode(SearchRequest.self, from: Data(snakeText.utf8)) == request)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(SearchQuery.self, from: Data(#"{"type": "telepathy"}"#.utf8)) }
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(SearchQuery.self, from: Data(#"{"type": "image", "image": "%%%"}"#.utf8)) }
     }
