@@ -48,7 +48,9 @@ public final class SQLiteStore: Store {
         configuration.prepareDatabase { db in
             // Takes effect only when the file is created (before WAL is set up).
             try db.execute(sql: "PRAGMA page_size = 65536")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // 16 MiB of page cache per connection (one writer, up to four readers): a served space's
+            // memory is its index, not copies of the vectors table in five caches.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
             // 4096 pages of 64 KiB: a checkpoint every 256 MiB of WAL.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 4096")
         }
