@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -57,6 +57,11 @@ bench-encoders: deps
 # EfficientNet-Lite0 images/s and peak memory against PyTorch (encoder_peers.py), same pixels.
 bench-image-encoder: deps
 	scripts/bench-image-encoder.sh
+
+# The catalog's vector import (NDJSON, .npy), index build and in-process search on 100k × 384
+# seeded vectors, against Python + orjson + sqlite3 and hnswlib on the same files.
+bench-import: deps
+	scripts/bench-import.sh
 
 clean:
 	rm -rf .build .bench

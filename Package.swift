@@ -14,10 +14,12 @@ let package = Package(
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Encoders", targets: ["Encoders"]),
         .library(name: "Curation", targets: ["Curation"]),
+        .library(name: "Catalog", targets: ["Catalog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // OpenBLAS through its CBLAS header (Debian `libopenblas-dev`).
@@ -91,11 +93,23 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Datasets, data rows, embedding spaces, vectors, labels, metrics, jobs; the Store protocol
+        // and its SQLite implementation (GRDB); import, export and search. No HTTP.
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "VectorIndex",
+                "VectorMath",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
         .executableTarget(
             name: "loupe",
             dependencies: [
                 "Encoders",
                 "Curation",
+                "Catalog",
                 "VectorIndex",
                 "VectorMath",
                 "NeuralNet",
@@ -114,6 +128,22 @@ let package = Package(
         .testTarget(
             name: "VectorIndexTests",
             dependencies: ["VectorIndex", "VectorMath", "TestSupport"]
+        ),
+        // Deterministic test models and fixtures shared by the catalog tests and their child process.
+        .target(
+            name: "CatalogTestSupport",
+            dependencies: ["Catalog", "VectorMath"],
+            path: "Tests/CatalogTestSupport"
+        ),
+        // Imports vectors into a catalog and waits to be killed: the kill -9 durability test's child.
+        .executableTarget(
+            name: "catalog-crash-helper",
+            dependencies: ["Catalog", "CatalogTestSupport"],
+            path: "Tests/CatalogCrashHelper"
+        ),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: ["Catalog", "CatalogTestSupport", "VectorIndex", "VectorMath", "TestSupport", "catalog-crash-helper"]
         ),
         .testTarget(
             name: "NeuralNetTests",

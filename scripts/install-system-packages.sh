@@ -7,7 +7,7 @@ set -euo pipefail
 
 # Image codecs (libjpeg-turbo's TurboJPEG, libpng, libwebp) and the real photos and clip art the
 # image tests decode (skimage's sample data, openclipart PNGs).
-packages=(libopenblas-dev python3-pip libturbojpeg0-dev libpng-dev libwebp-dev python3-skimage openclipart-png)
+packages=(libopenblas-dev libsqlite3-dev python3-pip libturbojpeg0-dev libpng-dev libwebp-dev python3-skimage openclipart-png)
 if [[ "${1:-build}" == "bench" ]]; then
   packages+=(dataset-fashion-mnist wordnet-base python3-venv)
 fi
