@@ -11,10 +11,12 @@ let package = Package(
         .library(name: "VectorIndex", targets: ["VectorIndex"]),
         .library(name: "VectorMath", targets: ["VectorMath"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
+        .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "LoupeServer", targets: ["LoupeServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -41,10 +43,22 @@ let package = Package(
         ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
+        // Datasets, data rows, embedding spaces, vectors, labels, metrics, jobs; the Store protocol
+        // and its SQLite implementation (GRDB); import, export and search. No HTTP.
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "VectorIndex",
+                "VectorMath",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
         // The HTTP API (Hummingbird): routes, errors at the edge, API keys, OpenAPI document.
         .target(
             name: "LoupeServer",
             dependencies: [
+                "Catalog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -53,6 +67,7 @@ let package = Package(
         .executableTarget(
             name: "loupe",
             dependencies: [
+                "Catalog",
                 "VectorIndex",
                 "VectorMath",
                 "LoupeServer",
@@ -73,6 +88,22 @@ let package = Package(
             name: "VectorIndexTests",
             dependencies: ["VectorIndex", "VectorMath", "TestSupport"]
         ),
+        // Deterministic test models and fixtures shared by the catalog tests and their child process.
+        .target(
+            name: "CatalogTestSupport",
+            dependencies: ["Catalog", "VectorMath"],
+            path: "Tests/CatalogTestSupport"
+        ),
+        // Imports vectors into a catalog and waits to be killed: the kill -9 durability test's child.
+        .executableTarget(
+            name: "catalog-crash-helper",
+            dependencies: ["Catalog", "CatalogTestSupport"],
+            path: "Tests/CatalogCrashHelper"
+        ),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: ["Catalog", "CatalogTestSupport", "VectorIndex", "VectorMath", "TestSupport", "catalog-crash-helper"]
+        ),
         .testTarget(
             name: "TokenizersTests",
             dependencies: ["Tokenizers", "TestSupport"],
@@ -82,6 +113,8 @@ let package = Package(
             name: "LoupeServerTests",
             dependencies: [
                 "LoupeServer",
+                "Catalog",
+                "CatalogTestSupport",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

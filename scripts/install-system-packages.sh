@@ -5,7 +5,7 @@
 #   scripts/install-system-packages.sh bench   # + real datasets and Python for the peer benchmarks
 set -euo pipefail
 
-packages=(libopenblas-dev python3-pip)
+packages=(libopenblas-dev libsqlite3-dev python3-pip)
 if [[ "${1:-build}" == "bench" ]]; then
   packages+=(dataset-fashion-mnist wordnet-base python3-venv)
 fi
