@@ -59,6 +59,7 @@ let package = Package(
             name: "LoupeServer",
             dependencies: [
                 "Catalog",
+                "VectorMath",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -73,7 +74,7 @@ struct APIKeyTests {
             expectError(try await client.send(.post, "/v1/datasets", json: APIDatasetInput(name: "x"), key: read), .forbidden, "forbidden")
             let created = try await client.send(.post, "/v1/datasets", json: APIDatasetInput(name: "x"), key: write)
             #expect(created.status == .created)
-            let id = try created.decode(APIDataset.self).id
+            let id = try created.decode(Dataset.self).id
             expectError(try await client.send(.delete, "/v1/datasets/\(id)", key: write), .forbidden, "forbidden")
             #expect(try await client.send(.delete, "/v1/datasets/\(id)", key: admin).status == .noContent)
             let health = try await client.send(.get, "/v1/health", key: write).text
@@ -93,19 +94,19 @@ struct APIKeyTests {
     }
 
     @Test("Binding beyond loopback needs a key", arguments: ["0.0.0.0", "192.0.2.1", "::"])
-    func refusesUnguardedExposure(host: String) throws {
+    func refusesUnguardedExposure(host: String) async throws {
         let server = try TestServer(hostname: host)
         defer { try? FileManager.default.removeItem(at: server.directory) }
         #expect(!server.configuration.bindsLoopbackOnly)
         do {
-            _ = try buildApplication(server.configuration, service: MemoryCatalog())
+            _ = try await buildApplication(server.configuration, models: ModelRegistry())
             Issue.record("built an unguarded server on \(host)")
         } catch let error as ServerStartError {
             #expect(error.code == .unguardedExposure)
             #expect(error.description.contains("loupe keys create"))
         }
         _ = try server.keys.create(name: "guard", scope: .read)
-        _ = try buildApplication(server.configuration, service: MemoryCatalog())
+        _ = try await buildApplication(server.configuration, models: ModelRegistry())
     }
 
     @Test("Loopback addresses", arguments: ["127.0.0.1", "127.1.2.3", "localhost", "::1"])

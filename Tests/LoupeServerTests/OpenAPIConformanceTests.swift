@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -60,8 +61,11 @@ struct OpenAPIConformanceTests {
     func routesMatchDocument() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loupe-openapi-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
+        let catalog = try await Catalog.open(CatalogConfiguration(dataDirectory: directory.path, runsJobs: false))
         let router = buildRouter(
-            service: MemoryCatalog(), keys: APIKeyStore(directory: directory), limits: RequestLimits(), spoolDirectory: directory)
+            service: catalog, keys: APIKeyStore(directory: directory), limits: RequestLimits(), spoolDirectory: directory,
+            importJobs: VectorImportJobs())
+        await catalog.close()
         let routed = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         let documented = Set(Self.documentedOperations(try await Self.servedDocument()).keys)
         #expect(routed.count > 30)

@@ -1,3 +1,5 @@
+import Catalog
+import CatalogTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,7 +8,8 @@ import LoupeServer
 import NIOCore
 import Testing
 
-/// A server for one test: its own data directory, any catalog service, optional API keys.
+/// A server for one test: its own data directory with a real catalog (SQLite, indexes, job
+/// runner) whose models are deterministic test models, and optional API keys.
 struct TestServer {
     let directory: URL
     let configuration: ServerConfiguration
@@ -19,15 +22,34 @@ struct TestServer {
         keys = APIKeyStore(directory: directory)
     }
 
-    /// Runs `body` against the app built on `service` through `setup` (the router by default), then
-    /// removes the data directory.
+    /// The models the test catalog knows: `trigram` (texts and images, 64-d, classifies images)
+    /// and `trigram-slow` (its jobs take long enough to be caught running).
+    static let models = ModelRegistry(loaded: [
+        TrigramModel(name: "trigram", dimensions: 64),
+        TrigramModel(name: "trigram-slow", dimensions: 16, delayPerBatch: .milliseconds(200)),
+    ])
+
+    /// Opens the catalog of this server's data directory.
+    func openCatalog() async throws -> Catalog {
+        try await Catalog.open(CatalogConfiguration(dataDirectory: directory.path, models: Self.models, runsJobs: true, threads: 1))
+    }
+
+    /// Runs `body` against the app on the real catalog through `setup` (the router by default),
+    /// then closes the catalog and removes the data directory.
     func test<Value>(
-        _ service: some CatalogService = MemoryCatalog(), setup: TestingSetup = .router,
-        _ body: @Sendable (any TestClientProtocol) async throws -> Value
+        setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         defer { try? FileManager.default.removeItem(at: directory) }
-        let app = try buildApplication(configuration, service: service)
-        return try await app.test(setup, body)
+        let catalog = try await openCatalog()
+        do {
+            let app = try buildApplication(configuration, service: catalog)
+            let value = try await app.test(setup, body)
+            await catalog.close()
+            return value
+        } catch {
+            await catalog.close()
+            throw error
+        }
     }
 }
 
@@ -43,6 +65,7 @@ extension TestClientProtocol {
         if let json {
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
+            encoder.keyEncodingStrategy = .convertToSnakeCase
             payload = ByteBuffer(bytes: try encoder.encode(json))
             headers[.contentType] = "application/json"
         }
@@ -53,10 +76,13 @@ extension TestClientProtocol {
 }
 
 extension TestResponse {
-    /// The body decoded as `type`.
+    /// The body decoded as `type` (snake_case keys).
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
+        decoder.keyDecodingStrategy = .custom { path in
+            AnyKey(stringValue: TestJSON.camelCase(path.last?.stringValue ?? ""))
+        }
         return try decoder.decode(T.self, from: Data(body.readableBytesView))
     }
 
@@ -91,19 +117,6 @@ func expectError(
     #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, sourceLocation: sourceLocation)
 }
 
-/// A `.npy` file (version 1.0, little-endian float32, C order) of `rows` × `columns`.
-func npyData(_ values: [Float], rows: Int, columns: Int) -> Data {
-    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
-    let total = 10 + header.utf8.count + 1
-    header += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
-    var data = Data([0x93]) + Data("NUMPY".utf8) + Data([1, 0])
-    let length = UInt16(header.utf8.count)
-    data.append(contentsOf: [UInt8(length & 0xff), UInt8(length >> 8)])
-    data.append(Data(header.utf8))
-    for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-    return data
-}
-
 /// A `multipart/form-data` body with the given parts, and its Content-Type.
 func multipart(_ parts: [(name: String, filename: String?, data: Data)], boundary: String = "loupe-test-boundary") -> (ByteBuffer, String) {
     var body = Data()
@@ -117,4 +130,36 @@ func multipart(_ parts: [(name: String, filename: String?, data: Data)], boundar
     }
     body.append(Data("--\(boundary)--\r\n".utf8))
     return (ByteBuffer(bytes: body), "multipart/form-data; boundary=\(boundary)")
+}
+
+/// The API's snake_case keys back to the catalog's property names (`row_ids` → `rowIDs`,
+/// `dataset_id` → `datasetID`, `created_at` → `createdAt`).
+enum TestJSON {
+    static func camelCase(_ key: String) -> String {
+        let parts = key.split(separator: "_")
+        guard let first = parts.first else { return key }
+        return String(first) + parts.dropFirst().map { part in
+            switch part {
+            case "id": "ID"
+            case "ids": "IDs"
+            default: part.prefix(1).uppercased() + part.dropFirst()
+            }
+        }.joined()
+    }
+}
+
+/// A coding key made from a string.
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) {
+        self.stringValue = String(intValue)
+        self.intValue = intValue
+    }
+}
+
+/// Lists as the API sends them.
+struct Items<Item: Decodable>: Decodable {
+    var items: [Item]
 }
