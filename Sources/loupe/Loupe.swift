@@ -7,5 +7,5 @@ struct Loupe: AsyncParsableCommand {
         commandName: "loupe",
         abstract: "A self-hosted embeddings catalog.",
         subcommands: [DatasetsCommand.self, ImportCommand.self, SpacesCommand.self, SearchCommand.self, ExportCommand.self,
-                      BenchCommand.self])
+                      ServeCommand.self, KeysCommand.self, InferCommand.self, BenchCommand.self])
 }
