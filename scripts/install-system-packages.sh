@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(libopenblas-dev libsqlite3-dev python3-pip)
 if [[ "${1:-build}" == "bench" ]]; then
-  packages+=(dataset-fashion-mnist wordnet-base python3-venv)
+  packages+=(dataset-fashion-mnist wordnet-base python3-venv wrk)
 fi
 
 missing=()
