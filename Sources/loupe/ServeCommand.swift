@@ -36,6 +36,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest streamed import body, in MiB.")
     var maxUploadMiB = 4096
 
+    @Flag(help: "Print the OpenAPI document the server serves at /openapi.json, and exit.")
+    var printOpenAPI = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0…65535") }
         guard maxBodyMiB > 0, maxUploadMiB > 0 else { throw ValidationError("--max-body-mib and --max-upload-mib must be positive") }
@@ -43,6 +46,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if printOpenAPI {
+            print(OpenAPIDocument.document.jsonText)
+            return
+        }
         let arguments = ServerConfiguration(
             hostname: host, port: port, dataDirectory: dataDirectory, logLevel: logLevel.flatMap(Logger.Level.init(rawValue:)),
             limits: RequestLimits(jsonBody: maxBodyMiB << 20, streamedBody: maxUploadMiB << 20))
