@@ -41,8 +41,7 @@ extension Catalog {
 
     /// A space by id or name.
     public func space(_ reference: String, in dataset: String) async throws -> EmbeddingSpace {
-        let dataset = try await store.dataset(dataset)
-        return try await store.space(reference, datasetID: dataset.id)
+        try await store.space(reference, datasetID: dataset)
     }
 
     /// Deletes a space, its vectors and its index file.

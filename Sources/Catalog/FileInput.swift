@@ -5,8 +5,8 @@ import Glibc
 
 /// A file read by offset (`pread`), never loaded whole.
 final class InputFile: @unchecked Sendable {
-    // @unchecked: `descriptor` and `size` never change after init; `pread` is safe to call from
-    // several threads on one descriptor.
+    // @unchecked: every property is set in init and never changes; `pread` and reads of the
+    // read-only mapping are safe from several threads.
     let path: String
     let descriptor: Int32
     let size: Int
@@ -25,9 +25,33 @@ final class InputFile: @unchecked Sendable {
             throw CatalogError(.io, "'\(path)' is not a regular file")
         }
         size = Int(status.st_size)
+        if size > 0, let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED {
+            madvise(address, size, MADV_SEQUENTIAL)
+            mapping = address
+        } else {
+            mapping = nil
+        }
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        if let mapping { munmap(mapping, size) }
+        close(descriptor)
+    }
+
+    /// The file mapped read-only, for reading without copies; pages are read as they are touched
+    /// and may be dropped again by the kernel, so the file is never loaded whole. Nil for an empty
+    /// file or when it cannot be mapped (reads then go through `pread`).
+    let mapping: UnsafeMutableRawPointer?
+
+    /// Bytes `offset..<offset + count` (clamped to the file) without copying when the file is
+    /// mapped, else read into a buffer; `body` must not keep the pointer.
+    func withBytes<T>(at offset: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        let count = max(0, min(count, size - offset))
+        if let mapping {
+            return try body(UnsafeBufferPointer(start: (mapping + offset).assumingMemoryBound(to: UInt8.self), count: count))
+        }
+        return try bytes(at: offset, count: count).withUnsafeBufferPointer(body)
+    }
 
     /// Reads exactly `count` bytes at `offset` into `buffer`.
     /// - Throws: `io` on a read error, `corruptData` when the file ends first.

@@ -5,10 +5,16 @@ import Foundation
 /// value. Errors carry the 1-based column.
 struct JSONScanner {
     let bytes: UnsafeBufferPointer<UInt8>
+    /// `bytes`' start, read without bounds checks where the loop checks `position < count`.
+    let base: UnsafePointer<UInt8>
+    let count: Int
     var position: Int
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+        // An empty buffer may have no address; a non-null one that is never read (count is 0) stands in.
+        base = bytes.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt8>.alignment).unsafelyUnwrapped
+        count = bytes.count
         position = 0
     }
 
@@ -23,14 +29,14 @@ struct JSONScanner {
     func fail(_ reason: String) -> Failure { Failure(column: position + 1, reason: reason) }
 
     @inline(__always) mutating func skipWhitespace() {
-        while position < bytes.count {
-            let byte = bytes[position]
+        while position < count {
+            let byte = base[position]
             guard byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D else { return }
             position += 1
         }
     }
 
-    @inline(__always) func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
+    @inline(__always) func peek() -> UInt8? { position < count ? base[position] : nil }
 
     mutating func expect(_ byte: UInt8, _ what: String) throws(Failure) {
         skipWhitespace()
@@ -125,71 +131,86 @@ struct JSONScanner {
     @inline(__always) mutating func number() throws(Failure) -> Double {
         skipWhitespace()
         let start = position
+        var p = position
+        let end = count
+        let base = base
         var negative = false
-        if position < bytes.count && bytes[position] == UInt8(ascii: "-") {
+        if p < end && base[p] == UInt8(ascii: "-") {
             negative = true
-            position += 1
+            p += 1
         }
-        guard position < bytes.count else { throw fail("expected a number") }
-        var first = bytes[position]
-        if first == UInt8(ascii: "N") || first == UInt8(ascii: "I") { return try nonFinite(negative: negative) }
+        guard p < end else { throw fail("expected a number") }
+        let first = base[p]
+        if first == UInt8(ascii: "N") || first == UInt8(ascii: "I") {
+            position = p
+            return try nonFinite(negative: negative)
+        }
         var mantissa: UInt64 = 0
         var digits = 0
         var exponent = 0
         if first == UInt8(ascii: "0") {
-            position += 1
+            p += 1
         } else {
-            guard first &- UInt8(ascii: "1") < 9 else { throw fail("expected a number") }
-            while position < bytes.count {
-                let digit = bytes[position] &- UInt8(ascii: "0")
+            guard first &- UInt8(ascii: "1") < 9 else { position = p; throw fail("expected a number") }
+            while p < end {
+                let digit = base[p] &- UInt8(ascii: "0")
                 guard digit < 10 else { break }
                 if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(digit); digits += 1 } else { exponent += 1 }
-                position += 1
+                p += 1
             }
         }
-        if position < bytes.count && bytes[position] == UInt8(ascii: ".") {
-            position += 1
-            let fractionStart = position
-            while position < bytes.count {
-                let digit = bytes[position] &- UInt8(ascii: "0")
+        if p < end && base[p] == UInt8(ascii: ".") {
+            p += 1
+            let fractionStart = p
+            while p < end {
+                let digit = base[p] &- UInt8(ascii: "0")
                 guard digit < 10 else { break }
                 if digits < 19 {
                     if mantissa != 0 || digit != 0 { digits += 1 }
                     mantissa = mantissa &* 10 &+ UInt64(digit)
                     exponent -= 1
                 }
-                position += 1
+                p += 1
             }
-            guard position > fractionStart else { throw fail("a number with no digits after its decimal point") }
+            guard p > fractionStart else { position = p; throw fail("a number with no digits after its decimal point") }
         }
-        if position < bytes.count {
-            first = bytes[position]
-            if first == UInt8(ascii: "e") || first == UInt8(ascii: "E") {
-                position += 1
-                var exponentNegative = false
-                if position < bytes.count && (bytes[position] == UInt8(ascii: "-") || bytes[position] == UInt8(ascii: "+")) {
-                    exponentNegative = bytes[position] == UInt8(ascii: "-")
-                    position += 1
-                }
-                var value = 0
-                let exponentStart = position
-                while position < bytes.count {
-                    let digit = bytes[position] &- UInt8(ascii: "0")
-                    guard digit < 10 else { break }
-                    if value < 100_000 { value = value * 10 + Int(digit) }
-                    position += 1
-                }
-                guard position > exponentStart else { throw fail("a number with an empty exponent") }
-                exponent += exponentNegative ? -value : value
+        if p < end && (base[p] | 0x20) == UInt8(ascii: "e") {
+            p += 1
+            var exponentNegative = false
+            if p < end && (base[p] == UInt8(ascii: "-") || base[p] == UInt8(ascii: "+")) {
+                exponentNegative = base[p] == UInt8(ascii: "-")
+                p += 1
             }
+            var value = 0
+            let exponentStart = p
+            while p < end {
+                let digit = base[p] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                if value < 100_000 { value = value * 10 + Int(digit) }
+                p += 1
+            }
+            guard p > exponentStart else { position = p; throw fail("a number with an empty exponent") }
+            exponent += exponentNegative ? -value : value
         }
+        position = p
         // Clinger's fast path: an exact mantissa times an exact power of ten is rounded once.
         if digits <= 15 && exponent >= -22 && exponent <= 22 {
-            let value = exponent < 0 ? Double(mantissa) / Self.powersOfTen[-exponent] : Double(mantissa) * Self.powersOfTen[exponent]
+            let value = exponent < 0 ? Double(mantissa) / Self.powerOfTen(-exponent) : Double(mantissa) * Self.powerOfTen(exponent)
             return negative ? -value : value
         }
         return slowNumber(from: start)
     }
+
+    /// 10^exponent for 0...22, exactly (each is a Double with an exact value).
+    @inline(__always) static func powerOfTen(_ exponent: Int) -> Double {
+        withUnsafePointer(to: powersOfTenTuple) { tuple in
+            tuple.withMemoryRebound(to: Double.self, capacity: 23) { $0[exponent] }
+        }
+    }
+
+    private static let powersOfTenTuple: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double,
+                                          Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double) =
+        (1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22)
 
     /// Parses the number at `start..<position` with `strtod` (correctly rounded).
     private func slowNumber(from start: Int) -> Double {
@@ -208,8 +229,6 @@ struct JSONScanner {
         }
         throw fail("expected a number")
     }
-
-    static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
 
     /// Skips one value of any kind.
     mutating func skipValue(depth: Int = 0) throws(Failure) {

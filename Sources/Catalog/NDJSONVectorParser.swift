@@ -112,6 +112,37 @@ struct NDJSONVectorParser: Sendable {
 
     struct Reason: Error { var message: String }
 
+    /// Reads numbers up to the closing `]` (the `[` already read) into `out`; values past its
+    /// capacity are counted, not stored.
+    /// - Returns: how many numbers there were, and the index of the first NaN or infinity.
+    @inline(__always)
+    static func parseVector(_ scanner: inout JSONScanner, into out: UnsafeMutableBufferPointer<Float>) throws(JSONScanner.Failure) -> (Int, Int?) {
+        var count = 0
+        var firstBad: Int?
+        scanner.skipWhitespace()
+        if scanner.peek() == UInt8(ascii: "]") {
+            scanner.position += 1
+            return (0, nil)
+        }
+        let capacity = out.count
+        let destination = out.baseAddress
+        while true {
+            let value = Float(try scanner.number())
+            if count < capacity { destination.unsafelyUnwrapped[count] = value }
+            if !value.isFinite && firstBad == nil { firstBad = count }
+            count += 1
+            scanner.skipWhitespace()
+            guard let next = scanner.peek() else { throw scanner.fail("the line ends inside the vector") }
+            if next == UInt8(ascii: ",") {
+                scanner.position += 1
+                continue
+            }
+            guard next == UInt8(ascii: "]") else { throw scanner.fail("expected ',' or ']' in the vector") }
+            scanner.position += 1
+            return (count, firstBad)
+        }
+    }
+
     /// Parses one line into `row`; returns its key.
     private func parseLine(_ bytes: UnsafeBufferPointer<UInt8>, into row: inout [Float]) -> Result<(text: String, isGlobalKey: Bool), Reason> {
         var scanner = JSONScanner(bytes)
@@ -130,23 +161,9 @@ struct NDJSONVectorParser: Sendable {
                     case "id": id = try scanner.identifier()
                     case "global_key", "globalKey": globalKey = try scanner.identifier()
                     case "vector", "embedding", "values":
-                        count = 0
                         try scanner.expect(UInt8(ascii: "["), "'[' starting the vector")
-                        scanner.skipWhitespace()
-                        if scanner.peek() == UInt8(ascii: "]") { scanner.position += 1 } else {
-                            try row.withUnsafeMutableBufferPointer { (out) throws(JSONScanner.Failure) in
-                                while true {
-                                    let value = Float(try scanner.number())
-                                    if count < out.count { out[count] = value }
-                                    if firstBad == nil && !value.isFinite { firstBad = count }
-                                    count += 1
-                                    scanner.skipWhitespace()
-                                    guard let next = scanner.peek() else { throw scanner.fail("the line ends inside the vector") }
-                                    scanner.position += 1
-                                    if next == UInt8(ascii: "]") { break }
-                                    guard next == UInt8(ascii: ",") else { scanner.position -= 1; throw scanner.fail("expected ',' or ']' in the vector") }
-                                }
-                            }
+                        (count, firstBad) = try row.withUnsafeMutableBufferPointer { out throws(JSONScanner.Failure) in
+                            try Self.parseVector(&scanner, into: out)
                         }
                     default:
                         try scanner.skipValue()

@@ -112,10 +112,14 @@ public final class SQLiteStore: Store {
 
     // MARK: Keys
 
-    /// The integer key of a dataset id.
-    static func datasetKey(_ db: Database, _ id: String) throws -> Int64 {
-        guard let key = try Int64.fetchOne(db, sql: "SELECT key FROM dataset WHERE id = ?", arguments: [id]) else {
-            throw CatalogError.notFound("dataset", id)
+    /// The integer key of a dataset by id or, failing that, by name (every method that takes a
+    /// dataset id also takes its name).
+    static func datasetKey(_ db: Database, _ reference: String) throws -> Int64 {
+        let statement = try db.cachedStatement(sql: """
+            SELECT key FROM dataset WHERE id = ?1 UNION ALL SELECT key FROM dataset WHERE name = ?1 LIMIT 1
+            """)
+        guard let key = try Int64.fetchOne(statement, arguments: [reference]) else {
+            throw CatalogError.notFound("dataset", reference)
         }
         return key
     }

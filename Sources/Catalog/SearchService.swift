@@ -18,7 +18,7 @@ struct SearchService {
         }
         if let efSearch = request.efSearch, efSearch < 1 { throw CatalogError.invalid("efSearch must be at least 1") }
         let (query, excluded) = try await vector(for: request.query)
-        let filter = try await catalog.store.matchingSlots(datasetID: space.datasetID, filter: request.filter)
+        let filter = request.filter.isEmpty ? nil : try await catalog.store.matchingSlots(datasetID: space.datasetID, filter: request.filter)
         let loaded = try await catalog.indexes.index(for: space)
 
         var minimumScore: Float?

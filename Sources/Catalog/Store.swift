@@ -5,8 +5,8 @@ import VectorIndex
 /// import formats. `SQLiteStore` implements it over GRDB; a PostgreSQL store can implement the
 /// same protocol (DESIGN.md "Storage").
 ///
-/// Datasets are named by id here (the `Catalog` resolves names); rows by id, and inside the
-/// store also by their dense `UInt32` slot, which indexes use. Slots are never reused within a
+/// Datasets are named by id (or name) here; rows by id, and inside the store also by their dense
+/// `UInt32` slot, which indexes use. Slots are never reused within a
 /// dataset. Every method is safe to call concurrently: writes are serialised, reads run in
 /// parallel with them.
 public protocol Store: Sendable {

@@ -27,25 +27,31 @@ struct VectorImporter {
         var report = ImportReport()
         var offset = 0
         var line = 1
-        /// Reads the block at `offset` cut after its last newline, and starts parsing it.
-        func nextBlock() throws -> Task<(Chunk, Int), Never>? {
+        /// Finds the block at `offset` cut after its last newline, and starts parsing it (from the
+        /// file's mapping: no copy).
+        func nextBlock() throws -> Task<(Chunk, Int), any Error>? {
             guard offset < file.size else { return nil }
-            var bytes = try file.bytes(at: offset, count: Self.ndjsonBlockBytes)
-            if offset + bytes.count < file.size {
-                guard let lastNewline = bytes.lastIndex(of: 0x0A) else {
-                    throw CatalogError.invalid("line \(line) of '\(path)' is longer than \(Self.ndjsonBlockBytes >> 20) MiB")
+            let (start, length, lines) = try file.withBytes(at: offset, count: Self.ndjsonBlockBytes) { bytes -> (Int, Int, Int) in
+                var length = bytes.count
+                if offset + length < file.size {
+                    guard let lastNewline = bytes.lastIndex(of: 0x0A) else {
+                        throw CatalogError.invalid("line \(line) of '\(path)' is longer than \(Self.ndjsonBlockBytes >> 20) MiB")
+                    }
+                    length = lastNewline + 1
                 }
-                bytes.removeSubrange((lastNewline + 1)...)
+                return (offset, length, NDJSONVectorParser.countLines(UnsafeBufferPointer(rebasing: bytes[..<length])))
             }
             let firstLine = line
-            offset += bytes.count
-            line += bytes.withUnsafeBufferPointer(NDJSONVectorParser.countLines)
+            offset += length
+            line += lines
             let done = offset
-            return Task.detached { (bytes.withUnsafeBufferPointer { parser.parse($0, firstLine: firstLine) }, done) }
+            return Task.detached {
+                (try file.withBytes(at: start, count: length) { parser.parse($0, firstLine: firstLine) }, done)
+            }
         }
         var pending = try nextBlock()
         while let task = pending {
-            let (chunk, done) = await task.value
+            let (chunk, done) = try await task.value
             pending = try nextBlock()
             try await commit(chunk, resolver: &resolver, report: &report)
             progress?(ImportProgress(done: done, total: file.size, stored: report.stored, rejected: report.rejected))
@@ -120,8 +126,11 @@ struct VectorImporter {
         let columns = header.columns
         var values = [Float](repeating: 0, count: count * columns)
         if !header.fortranOrder && header.itemSize == 4 {
-            try values.withUnsafeMutableBytes {
-                try file.read(into: $0.baseAddress!, count: count * columns * 4, at: header.dataOffset + first * columns * 4)
+            try values.withUnsafeMutableBytes { out in
+                try file.withBytes(at: header.dataOffset + first * columns * 4, count: count * columns * 4) { bytes in
+                    guard bytes.count == out.count else { throw CatalogError(.corruptData, "'\(file.path)' ends inside row \(first + count)") }
+                    out.copyMemory(from: UnsafeRawBufferPointer(bytes))
+                }
             }
             if header.bigEndian { for i in values.indices { values[i] = Float(bitPattern: values[i].bitPattern.byteSwapped) } }
             return values

@@ -6,5 +6,5 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure Loupe's speed and quality on real data.",
         subcommands: [ANNBenchCommand.self, TreesBenchCommand.self, MinHashBenchCommand.self, RTreeBenchCommand.self,
-                      HTTPBenchCommand.self])
+                      ImportBenchCommand.self, HTTPBenchCommand.self])
 }
