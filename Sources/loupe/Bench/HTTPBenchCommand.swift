@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `loupe bench http`: search over HTTP against the same search in process, on one HNSW space
-/// of seeded clustered vectors (100k × 384 by default), one JSON line per measurement on
+/// of seeded clustered vectors (100k × 384 by default, the import benchmark's), one JSON line per measurement on
 /// standard output.
 ///
 /// It prepares the data directory once (rows, vectors from an `.npy`, the HNSW index built and
@@ -26,9 +26,6 @@ struct HTTPBenchCommand: AsyncParsableCommand {
     @Option(help: "Dimensions of the vectors.")
     var dims = 384
 
-    @Option(help: "Gaussian clusters the vectors are drawn around.")
-    var clusters = 100
-
     @Option(help: "Seed of vectors and queries.")
     var seed: UInt64 = 7
 
@@ -48,14 +45,14 @@ struct HTTPBenchCommand: AsyncParsableCommand {
     var wrkScript: String?
 
     func validate() throws {
-        guard count > 0, dims > 0, clusters > 0, queries > 0, clients > 0, duration > 0, (1...1000).contains(k) else {
-            throw ValidationError("--count, --dims, --clusters, --queries, --clients, --duration must be positive; --k in 1…1000")
+        guard count > 0, dims > 0, queries > 0, clients > 0, duration > 0, (1...1000).contains(k) else {
+            throw ValidationError("--count, --dims, --queries, --clients, --duration must be positive; --k in 1…1000")
         }
     }
 
     func run() async throws {
         let benchmark = HTTPBenchmark(
-            directory: URL(fileURLWithPath: dataDir), count: count, dimensions: dims, clusters: clusters, seed: seed,
+            directory: URL(fileURLWithPath: dataDir), count: count, dimensions: dims, seed: seed,
             queryCount: queries, clients: clients, duration: duration, k: k)
         print(try await benchmark.prepare().text)
         let inProcess = try await benchmark.inProcess()

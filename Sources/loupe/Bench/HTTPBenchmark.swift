@@ -9,7 +9,6 @@ struct HTTPBenchmark {
     let directory: URL
     let count: Int
     let dimensions: Int
-    let clusters: Int
     let seed: UInt64
     let queryCount: Int
     let clients: Int
@@ -23,27 +22,9 @@ struct HTTPBenchmark {
     /// One JSON search body a line, for the load generator and wrk.
     var bodiesURL: URL { directory.appendingPathComponent("queries.ndjson") }
     private var queryVectorsURL: URL { directory.appendingPathComponent("queries.f32") }
-    private var parameters: String { "count=\(count) dims=\(dimensions) clusters=\(clusters) seed=\(seed) queries=\(queryCount) k=\(k)" }
+    private var parameters: String { "count=\(count) dims=\(dimensions) seed=\(seed) queries=\(queryCount) k=\(k)" }
 
     // MARK: Data
-
-    /// Seeded vectors around Gaussian centres (centre ~ N(0, I), spread 0.5), row-major.
-    private func baseVectors() -> [Float] {
-        var random = SplitMix64(seed: seed)
-        let centres = (0..<clusters * dimensions).map { _ in Self.gaussian(&random) }
-        var values = [Float](repeating: 0, count: count * dimensions)
-        for row in 0..<count {
-            let centre = Int(random.next() % UInt64(clusters))
-            for d in 0..<dimensions { values[row * dimensions + d] = centres[centre * dimensions + d] + 0.5 * Self.gaussian(&random) }
-        }
-        return values
-    }
-
-    private static func gaussian(_ random: inout SplitMix64) -> Float {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &random)
-        let u2 = Double.random(in: 0..<1, using: &random)
-        return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
-    }
 
     /// Creates the catalog (rows, the space, its vectors from an `.npy`, the HNSW index) unless
     /// the data directory already holds one made with the same parameters.
@@ -70,10 +51,10 @@ struct HTTPBenchmark {
         _ = try await catalog.createSpace(
             NewEmbeddingSpace(name: Self.space, dimensions: dimensions, metric: .cosine, index: IndexSettings(kind: .hnsw)), in: Self.dataset)
 
-        let base = baseVectors()
+        let base = ImportBenchmark.clustered(count: count, dimensions: dimensions, seed: seed)  // the import benchmark's vectors
         let npy = directory.appendingPathComponent("vectors.npy")
         let ids = directory.appendingPathComponent("ids.txt")
-        try Self.npy(base, rows: count, columns: dimensions).write(to: npy)
+        try ImportBenchmark.npy(base, rows: count, columns: dimensions).write(to: npy)
         try Data((0..<count).map { "r\($0)\n" }.joined().utf8).write(to: ids)
         let vectorReport = try await catalog.importVectors(.npy(path: npy.path, idsPath: ids.path, byGlobalKey: false), into: Self.space, in: Self.dataset)
         let index = try await catalog.prepareIndex(space: Self.space, in: Self.dataset)
@@ -86,7 +67,7 @@ struct HTTPBenchmark {
         var bodies = ""
         for _ in 0..<queryCount {
             let row = Int(random.next() % UInt64(count))
-            let query = (0..<dimensions).map { base[row * dimensions + $0] + 0.1 * Self.gaussian(&random) }
+            let query = (0..<dimensions).map { base[row * dimensions + $0] + 0.1 * random.nextGaussian() }
             queryValues += query
             bodies += "{\"vector\":[" + query.map { "\($0)" }.joined(separator: ",") + "],\"k\":\(k),\"include_rows\":false}\n"
         }
@@ -101,17 +82,6 @@ struct HTTPBenchmark {
         line.add("index", index.kind)
         line.add("index_build_s", index.seconds, digits: 2)
         return line
-    }
-
-    /// A float32 `.npy` (version 1.0, C order).
-    private static func npy(_ values: [Float], rows: Int, columns: Int) -> Data {
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
-        data += Data(header.utf8)
-        values.withUnsafeBytes { data += $0 }
-        return data
     }
 
     private func queryVectors() throws -> [[Float]] {
