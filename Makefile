@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -62,6 +62,11 @@ bench-image-encoder: deps
 # seeded vectors, against Python + orjson + sqlite3 and hnswlib on the same files.
 bench-import: deps
 	scripts/bench-import.sh
+
+# Search over HTTP on 100k × 384 (HNSW): own load generator and wrk against the in-process search.
+bench-http: deps
+	scripts/install-system-packages.sh bench
+	scripts/bench-http.sh
 
 clean:
 	rm -rf .build .bench

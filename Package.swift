@@ -15,11 +15,16 @@ let package = Package(
         .library(name: "Encoders", targets: ["Encoders"]),
         .library(name: "Curation", targets: ["Curation"]),
         .library(name: "Catalog", targets: ["Catalog"]),
+        .library(name: "LoupeServer", targets: ["LoupeServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // OpenBLAS through its CBLAS header (Debian `libopenblas-dev`).
@@ -104,6 +109,16 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // The HTTP API (Hummingbird): routes, errors at the edge, API keys, OpenAPI document.
+        .target(
+            name: "LoupeServer",
+            dependencies: [
+                "Catalog",
+                "VectorMath",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "loupe",
             dependencies: [
@@ -113,7 +128,11 @@ let package = Package(
                 "VectorIndex",
                 "VectorMath",
                 "NeuralNet",
+                "LoupeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
@@ -178,6 +197,17 @@ let package = Package(
             name: "TokenizersTests",
             dependencies: ["Tokenizers", "TestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LoupeServerTests",
+            dependencies: [
+                "LoupeServer",
+                "Catalog",
+                "CatalogTestSupport",
+                "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -9,7 +9,7 @@ set -euo pipefail
 # image tests decode (skimage's sample data, openclipart PNGs).
 packages=(libopenblas-dev libsqlite3-dev python3-pip libturbojpeg0-dev libpng-dev libwebp-dev python3-skimage openclipart-png)
 if [[ "${1:-build}" == "bench" ]]; then
-  packages+=(dataset-fashion-mnist wordnet-base python3-venv)
+  packages+=(dataset-fashion-mnist wordnet-base python3-venv wrk)
 fi
 
 missing=()
