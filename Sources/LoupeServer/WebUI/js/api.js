@@ -1,0 +1,98 @@
+// The HTTP API under /v1, as the UI uses it. Every failure becomes an ApiError carrying the
+// server's {"error": {"code", "message"}} so screens can show the reason.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const enc = encodeURIComponent;
+
+async function request(method, path, { json, body, headers = {}, query } = {}) {
+  let url = '/v1' + path;
+  if (query) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined || value === null || value === '') continue;
+      for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item));
+    }
+    const text = params.toString();
+    if (text) url += '?' + text;
+  }
+  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  if (json !== undefined) {
+    init.body = JSON.stringify(json);
+    init.headers['Content-Type'] = 'application/json';
+  } else if (body !== undefined) {
+    init.body = body;
+  }
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw new ApiError(0, 'network', `The server did not answer ${method} ${url}: ${error.message}`);
+  }
+  if (response.status === 204) return null;
+  const type = response.headers.get('Content-Type') || '';
+  const payload = type.includes('json') ? await response.json().catch(() => null) : await response.text();
+  if (!response.ok) {
+    const error = payload && payload.error;
+    throw new ApiError(response.status, error ? error.code : String(response.status),
+      error ? error.message : `${method} ${url} failed with HTTP ${response.status}`);
+  }
+  return payload;
+}
+
+/** The row filter as the server's query parameter: JSON of APIRowFilter, omitted when empty. */
+export function filterParam(filter) {
+  if (!filter) return undefined;
+  const clean = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    if (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0) continue;
+    clean[key] = value;
+  }
+  return Object.keys(clean).length ? JSON.stringify(clean) : undefined;
+}
+
+export const api = {
+  datasets: () => request('GET', '/datasets').then((r) => r.items),
+  spaces: (dataset) => request('GET', `/datasets/${enc(dataset)}/spaces`).then((r) => r.items),
+  rows: (dataset, { filter, offset = 0, limit = 100, sort, order } = {}) =>
+    request('GET', `/datasets/${enc(dataset)}/rows`, { query: { offset, limit, filter: filterParam(filter), sort, order } }),
+  row: (dataset, id) => request('GET', `/datasets/${enc(dataset)}/rows/${enc(id)}`),
+  labels: (dataset) => request('GET', `/datasets/${enc(dataset)}/labels`).then((r) => r.items),
+  metrics: (dataset) => request('GET', `/datasets/${enc(dataset)}/metrics`).then((r) => r.items),
+  search: (space, query) => request('POST', `/spaces/${enc(space)}/search`, { json: query }),
+  searchImage: (space, file, query) => request('POST', `/spaces/${enc(space)}/search`, {
+    body: file, headers: { 'Content-Type': file.type || 'application/octet-stream' }, query,
+  }),
+  selections: (dataset) => request('GET', `/datasets/${enc(dataset)}/selections`).then((r) => r.items),
+  createSelection: (dataset, name, rows) => request('POST', `/datasets/${enc(dataset)}/selections`, { json: { name, rows } }),
+  deleteSelection: (dataset, id) => request('DELETE', `/datasets/${enc(dataset)}/selections/${enc(id)}`),
+  slices: (dataset) => request('GET', `/datasets/${enc(dataset)}/slices`).then((r) => r.items),
+  createSlice: (dataset, name, filter) => request('POST', `/datasets/${enc(dataset)}/slices`, { json: { name, filter } }),
+  deleteSlice: (dataset, id) => request('DELETE', `/datasets/${enc(dataset)}/slices/${enc(id)}`),
+  smartSelect: (dataset, body) => request('POST', `/datasets/${enc(dataset)}/smart-select`, { json: body }),
+  jobs: () => request('GET', '/jobs').then((r) => r.items),
+  cancelJob: (id) => request('POST', `/jobs/${enc(id)}/cancel`),
+  map: (space, colour) => request('GET', `/spaces/${enc(space)}/map`, { query: { colour } }),
+  computeMap: (space, body) => request('POST', `/spaces/${enc(space)}/map/compute`, { json: body }),
+  mapSelect: (space, region) => request('POST', `/spaces/${enc(space)}/map/select`, { json: region }),
+  cluster: (space, cluster) => request('GET', `/spaces/${enc(space)}/map/clusters/${enc(cluster)}`),
+};
+
+/** The URL of a row's thumbnail, made and cached by the server. */
+export function thumbnailURL(dataset, row, size = 160) {
+  return `/v1/datasets/${enc(dataset)}/rows/${enc(row)}/thumbnail?size=${size}`;
+}
+
+/** The URL that streams a dataset's rows (filtered) as NDJSON. */
+export function exportURL(dataset, filter) {
+  const param = filterParam(filter);
+  return `/v1/datasets/${enc(dataset)}/export` + (param ? '?filter=' + enc(param) : '');
+}
