@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The application `loupe serve` runs and the tests drive, on any catalog service.
+///
+/// Refuses to build when the server would listen beyond loopback without an API key
+/// (``ServerStartError``). The returned application stops gracefully on SIGINT and SIGTERM when
+/// run with `runService()`.
+/// - Parameters:
+///   - arguments: address, data directory, log level and body limits.
+///   - service: what the routes serve.
+public func buildApplication(_ arguments: some AppArguments, service: some CatalogService) throws -> some ApplicationProtocol {
+    let logger = makeLogger(arguments)
+    let dataDirectory = URL(fileURLWithPath: arguments.dataDirectory, isDirectory: true)
+    let keys = APIKeyStore(directory: dataDirectory)
+    try arguments.checkExposure(keys: keys)
+    let router = buildRouter(
+        service: service, keys: keys, limits: arguments.limits, spoolDirectory: dataDirectory.appendingPathComponent("uploads"))
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "loupe"),
+        logger: logger)
+}
+
+/// The router with every route of the API, behind request logging, JSON errors, body limits and
+/// API keys.
+public func buildRouter(
+    service: some CatalogService, keys: APIKeyStore, limits: RequestLimits, spoolDirectory: URL
+) -> Router<LoupeRequestContext> {
+    let router = Router(context: LoupeRequestContext.self)
+    router.addMiddleware {
+        RequestLogMiddleware()
+        APIErrorMiddleware<LoupeRequestContext>()
+        RequestLimitsMiddleware(limits: limits)
+        APIKeyMiddleware(keys: keys)
+    }
+    router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
+    router.get("v1/health") { _, context in
+        Health(status: "ok", auth: try keys.hasActiveKeys() ? "keys" : "open", scope: context.scope?.rawValue)
+    }
+    let v1 = router.group("v1").add(middleware: RequireScope(.read))
+    DatasetController(repository: service).addRoutes(to: v1.group("datasets"))
+    ExportController(service: service).addRoutes(to: v1.group("datasets"))
+    RowController(repository: service).addRoutes(to: v1.group("datasets/:dataset/rows"))
+    AnnotationController(repository: service).addRoutes(to: v1.group("datasets/:dataset"))
+    SpaceController(repository: service, spoolDirectory: spoolDirectory)
+        .addRoutes(datasetSpaces: v1.group("datasets/:dataset/spaces"), spaces: v1.group("spaces"))
+    SearchController(service: service).addRoutes(to: v1)
+    JobController(repository: service).addRoutes(to: v1.group("jobs"))
+    return router
+}
+
+/// `GET /v1/health`: the server is up; whether it requires keys; the caller's scope.
+struct Health: ResponseCodable {
+    var status: String
+    var auth: String
+    var scope: String?
+}
+
+private func makeLogger(_ arguments: some AppArguments) -> Logger {
+    var logger = Logger(label: "loupe")
+    if let level = arguments.logLevel {
+        logger.logLevel = level
+    } else if let text = ProcessInfo.processInfo.environment["LOG_LEVEL"], let level = Logger.Level(rawValue: text) {
+        logger.logLevel = level
+    } else {
+        logger.logLevel = .info
+    }
+    return logger
+}
