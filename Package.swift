@@ -58,13 +58,24 @@ let package = Package(
             ]
         ),
         // The HTTP API (Hummingbird): routes, errors at the edge, API keys, OpenAPI document.
+        // The web UI's files (WebUI/) are compiled in by the EmbedWebUI plugin.
         .target(
             name: "LoupeServer",
             dependencies: [
+                "VectorMath", "VectorIndex",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["WebUI"],
+            plugins: ["EmbedWebUI"]
+        ),
+        // Writes the web UI's files into Swift source for the EmbedWebUI plugin.
+        .executableTarget(name: "EmbedWebUITool"),
+        .plugin(
+            name: "EmbedWebUI",
+            capability: .buildTool(),
+            dependencies: ["EmbedWebUITool"]
         ),
         .executableTarget(
             name: "loupe",

@@ -36,6 +36,7 @@ public func buildRouter(
         APIKeyMiddleware(keys: keys)
     }
     router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
+    WebUIController().addRoutes(to: router)
     router.get("v1/health") { _, context in
         Health(status: "ok", auth: try keys.hasActiveKeys() ? "keys" : "open", scope: context.scope?.rawValue)
     }
@@ -48,6 +49,7 @@ public func buildRouter(
         .addRoutes(datasetSpaces: v1.group("datasets/:dataset/spaces"), spaces: v1.group("spaces"))
     SearchController(service: service).addRoutes(to: v1)
     JobController(repository: service).addRoutes(to: v1.group("jobs"))
+    addWebUIRoutes(to: v1, service: service, dataDirectory: spoolDirectory.deletingLastPathComponent())
     return router
 }
 
