@@ -3,11 +3,16 @@
 #   scripts/install-system-packages.sh build   # what `swift build` / `swift test` need (pip fetches
 #                                              # the test models: scripts/fetch-models.sh)
 #   scripts/install-system-packages.sh bench   # + real datasets and Python for the peer benchmarks
+#   scripts/install-system-packages.sh ui      # + headless Chromium and its driver, Fashion-MNIST and
+#                                              # venv for the web UI's browser tests (scripts/test-ui.sh)
 set -euo pipefail
 
 packages=(libopenblas-dev python3-pip)
 if [[ "${1:-build}" == "bench" ]]; then
   packages+=(dataset-fashion-mnist wordnet-base python3-venv)
+fi
+if [[ "${1:-build}" == "ui" ]]; then
+  packages+=(chromium chromium-driver dataset-fashion-mnist python3-venv curl)
 fi
 
 missing=()

@@ -55,7 +55,9 @@ public actor MapStore {
             try handle.write(contentsOf: data)
             try handle.synchronize()
             try handle.close()
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+            guard rename(temporary.path, url.path) == 0 else {
+                throw APIError(.internalServerError, .internalError, "Cannot move the new map into \(url.path): \(String(cString: strerror(errno))).")
+            }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error

@@ -68,7 +68,7 @@ export const api = {
   labels: (dataset) => request('GET', `/datasets/${enc(dataset)}/labels`).then((r) => r.items),
   metrics: (dataset) => request('GET', `/datasets/${enc(dataset)}/metrics`).then((r) => r.items),
   search: (space, query) => request('POST', `/spaces/${enc(space)}/search`, { json: query }),
-  searchImage: (space, file, query) => request('POST', `/spaces/${enc(space)}/search`, {
+  searchImage: (space, file, query) => request('POST', `/spaces/${enc(space)}/search/image`, {
     body: file, headers: { 'Content-Type': file.type || 'application/octet-stream' }, query,
   }),
   selections: (dataset) => request('GET', `/datasets/${enc(dataset)}/selections`).then((r) => r.items),

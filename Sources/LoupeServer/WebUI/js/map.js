@@ -22,6 +22,7 @@ const map = {
   hover: -1,
   frameTimes: [],
   loadedSpace: null,
+  computedFor: new Set(), // spaces whose map this page asked the server to compute
 };
 
 let renderer, grid, canvas, frameRequested = 0;
@@ -85,9 +86,15 @@ async function load(refit) {
     requestDraw();
   } catch (error) {
     map.data = null;
-    status.textContent = error.code === 'not_found' ? 'No projection yet: choose “Recompute projection”.' : `Could not load the map: ${error.message}`;
     renderer.resize(1, 1);
-    if (error.code !== 'not_found') showError(error, 'Loading the map');
+    if (error.code === 'not_found' && !map.computedFor.has(state.space.id)) {
+      // No map for this space yet: make one (once per space and page).
+      map.computedFor.add(state.space.id);
+      await recompute();
+      return;
+    }
+    status.textContent = `Could not load the map: ${error.message}`;
+    showError(error, 'Loading the map');
   }
 }
 
@@ -413,7 +420,7 @@ export function benchmark(frames = 120) {
       if (frameRequested) { cancelAnimationFrame(frameRequested); frameRequested = 0; }
       draws.push(draw());
       if (++frame < frames) requestAnimationFrame(step);
-      else resolve({ points: map.xs ? map.xs.length : 0, frames, draw: summarise(draws), interval: summarise(intervals) });
+      else (fit(), requestDraw(), { points: map.xs ? map.xs.length : 0, frames, draw: summarise(draws), interval: summarise(intervals) }));
     };
     requestAnimationFrame(step);
   });

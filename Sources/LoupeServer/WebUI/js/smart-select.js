@@ -56,6 +56,7 @@ async function submit(form, dialog) {
   const button = $('#smart-submit');
   button.disabled = true;
   $('#smart-error').textContent = 'Selecting…';
+  $('#smart-error').classList.add('pending');
   try {
     const result = await api.smartSelect(state.dataset.id, body);
     dialog.close();
@@ -66,6 +67,7 @@ async function submit(form, dialog) {
   } catch (error) {
     $('#smart-error').textContent = error.message;
   } finally {
+    $('#smart-error').classList.remove('pending');
     button.disabled = false;
   }
 }
