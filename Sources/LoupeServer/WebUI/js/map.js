@@ -420,7 +420,11 @@ export function benchmark(frames = 120) {
       if (frameRequested) { cancelAnimationFrame(frameRequested); frameRequested = 0; }
       draws.push(draw());
       if (++frame < frames) requestAnimationFrame(step);
-      else (fit(), requestDraw(), { points: map.xs ? map.xs.length : 0, frames, draw: summarise(draws), interval: summarise(intervals) }));
+      else {
+        fit();
+        requestDraw();
+        resolve({ points: map.xs ? map.xs.length : 0, frames, draw: summarise(draws), interval: summarise(intervals) });
+      }
     };
     requestAnimationFrame(step);
   });
