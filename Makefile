@@ -6,7 +6,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree clean
+.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-import bench-http clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -44,6 +44,16 @@ bench-minhash: deps
 # The 2-D R-tree against libspatialindex (PyPI rtree) and shapely's STRtree on 1M seeded points.
 bench-rtree: deps
 	scripts/bench-rtree.sh
+
+# The catalog's vector import (NDJSON, .npy), index build and in-process search on 100k × 384
+# seeded vectors, against Python + orjson + sqlite3 and hnswlib on the same files.
+bench-import: deps
+	scripts/bench-import.sh
+
+# Search over HTTP on 100k × 384 (HNSW): own load generator and wrk against the in-process search.
+bench-http: deps
+	scripts/install-system-packages.sh bench
+	scripts/bench-http.sh
 
 clean:
 	rm -rf .build .bench

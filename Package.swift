@@ -13,10 +13,12 @@ let package = Package(
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Encoders", targets: ["Encoders"]),
+        .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "LoupeServer", targets: ["LoupeServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -57,11 +59,23 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Datasets, data rows, embedding spaces, vectors, labels, metrics, jobs; the Store protocol
+        // and its SQLite implementation (GRDB); import, export and search. No HTTP.
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "VectorIndex",
+                "VectorMath",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
         // The HTTP API (Hummingbird): routes, errors at the edge, API keys, OpenAPI document.
         // The web UI's files (WebUI/) are compiled in by the EmbedWebUI plugin.
         .target(
             name: "LoupeServer",
             dependencies: [
+                "Catalog",
                 "VectorMath", "VectorIndex",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -80,6 +94,7 @@ let package = Package(
         .executableTarget(
             name: "loupe",
             dependencies: [
+                "Catalog",
                 "Encoders",
                 "VectorIndex",
                 "VectorMath",
@@ -101,6 +116,22 @@ let package = Package(
             name: "VectorIndexTests",
             dependencies: ["VectorIndex", "VectorMath", "TestSupport"]
         ),
+        // Deterministic test models and fixtures shared by the catalog tests and their child process.
+        .target(
+            name: "CatalogTestSupport",
+            dependencies: ["Catalog", "VectorMath"],
+            path: "Tests/CatalogTestSupport"
+        ),
+        // Imports vectors into a catalog and waits to be killed: the kill -9 durability test's child.
+        .executableTarget(
+            name: "catalog-crash-helper",
+            dependencies: ["Catalog", "CatalogTestSupport"],
+            path: "Tests/CatalogCrashHelper"
+        ),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: ["Catalog", "CatalogTestSupport", "VectorIndex", "VectorMath", "TestSupport", "catalog-crash-helper"]
+        ),
         .testTarget(
             name: "NeuralNetTests",
             dependencies: ["NeuralNet", "TestSupport"],
@@ -119,6 +150,8 @@ let package = Package(
             name: "LoupeServerTests",
             dependencies: [
                 "LoupeServer",
+                "Catalog",
+                "CatalogTestSupport",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -7,9 +7,9 @@
 #                                              # venv for the web UI's browser tests (scripts/test-ui.sh)
 set -euo pipefail
 
-packages=(libopenblas-dev python3-pip)
+packages=(libopenblas-dev libsqlite3-dev python3-pip)
 if [[ "${1:-build}" == "bench" ]]; then
-  packages+=(dataset-fashion-mnist wordnet-base python3-venv)
+  packages+=(dataset-fashion-mnist wordnet-base python3-venv wrk)
 fi
 if [[ "${1:-build}" == "ui" ]]; then
   packages+=(chromium chromium-driver dataset-fashion-mnist python3-venv curl)

@@ -16,6 +16,6 @@ func addWebUIRoutes(
     ThumbnailController(repository: service, renderer: thumbnails,
                         cacheDirectory: dataDirectory.appendingPathComponent("thumbnails", isDirectory: true))
         .addRoutes(to: v1.group("datasets/:dataset/rows"))
-    MapController(service: service, maps: maps).addRoutes(to: v1.group("spaces"))
+    MapController(service: service, maps: maps).addRoutes(to: v1.group("datasets/:dataset/spaces"))
     SmartSelectController(service: service, maps: maps).addRoutes(to: v1.group("datasets"))
 }

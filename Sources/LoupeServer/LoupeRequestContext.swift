@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 
@@ -18,6 +19,10 @@ public struct LoupeRequestContext: RequestContext {
 
     /// Decoded JSON bodies may be at most this large; streamed imports use `limits.streamedBody`.
     public var maxUploadSize: Int { limits.jsonBody }
+    /// snake_case keys, ISO 8601 dates.
+    public var requestDecoder: JSONDecoder { APIJSON.decoder }
+    /// snake_case keys, ISO 8601 dates, sorted keys.
+    public var responseEncoder: JSONEncoder { APIJSON.encoder }
 }
 
 /// How large request bodies may be.

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Testing
 import VectorMath
@@ -48,7 +49,8 @@ import VectorMath
             snapshot.metrics.append([:])
             snapshot.vectors += (0..<4).map { Float($0 == blob ? 10 : 0) + random.nextGaussian() }
         }
-        let space = APISpace(id: "s1", dataset: "d1", name: "test", dims: 4, metric: "l2", model: nil, index: "flat", vectorCount: count, created: Date())
+        let space = EmbeddingSpace(id: "s1", datasetID: "d1", name: "test", dimensions: 4, metric: .l2, kind: .custom,
+                                   index: IndexSettings(), vectorCount: count, generation: 1, createdAt: Date())
         return try SpaceMap.build(space: space, snapshot: snapshot, clusters: 3, seed: 5)
     }
 

@@ -24,6 +24,8 @@ final class MultipartReader: @unchecked Sendable {
     private var sourceDone = false
     private let delimiter: [UInt8]
     private var inPart = false
+    /// Whether the last thing read was a delimiter (so the next part's headers, or `--`, follow).
+    private var atDelimiter = false
     private var finished = false
 
     /// - Parameters:
@@ -51,10 +53,12 @@ final class MultipartReader: @unchecked Sendable {
         if finished { return nil }
         if inPart {
             for try await _ in currentPartChunks() {}
-        } else {
+        }
+        if !atDelimiter {
             // Skip the preamble up to the first delimiter.
             guard try await skip(through: delimiter) else { throw Self.truncated }
         }
+        atDelimiter = false
         // After a delimiter: `--` ends the body, CRLF starts a part.
         try await fill(2)
         guard buffer.count - start >= 2 else { throw Self.truncated }
@@ -90,6 +94,7 @@ final class MultipartReader: @unchecked Sendable {
                 let chunk = ByteBuffer(bytes: buffer[start..<index])
                 start = index + delimiter.count
                 inPart = false
+                atDelimiter = true
                 return chunk.readableBytes > 0 ? chunk : nil
             }
             // Everything but a possible partial delimiter at the end can go out.

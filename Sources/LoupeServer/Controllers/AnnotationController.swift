@@ -1,3 +1,4 @@
+import Catalog
 import Hummingbird
 
 /// Labels, metrics, selections and slices of a dataset, under `/v1/datasets/{dataset}`: reading
@@ -9,93 +10,78 @@ public struct AnnotationController<Repository: AnnotationRepository>: Sendable {
 
     /// Adds the routes to `group` (mounted at `/v1/datasets/{dataset}`, requiring `read`).
     public func addRoutes(to group: RouterGroup<LoupeRequestContext>) {
-        group.get("labels", use: classCounts)
+        group.get("labels", use: labelCounts)
         group.get("metrics", use: metricSummaries)
         group.get("selections", use: listSelections)
         group.get("selections/:selection", use: selection)
         group.get("slices", use: listSlices)
         group.get("slices/:slice", use: slice)
         let write = group.group().add(middleware: RequireScope(.write))
-        write.post("labels", use: addLabels)
-        write.post("metrics", use: setMetrics)
+        write.post("labels", use: putLabels)
+        write.post("metrics", use: putMetrics)
         write.post("selections", use: createSelection)
         write.delete("selections/:selection", use: deleteSelection)
         write.post("slices", use: createSlice)
         write.delete("slices/:slice", use: deleteSlice)
     }
 
-    /// How many labels or metric values a batch stored.
-    struct Stored: ResponseCodable {
-        let stored: Int
-    }
-
-    @Sendable func addLabels(_ request: Request, context: LoupeRequestContext) async throws -> Stored {
+    /// Labels and predictions; bad ones are reported by 1-based position.
+    @Sendable func putLabels(_ request: Request, context: LoupeRequestContext) async throws -> ImportReport {
         let batch = try await request.decodeJSON(APILabelBatch.self, context: context)
-        for (index, label) in batch.labels.enumerated() {
-            if label.class.trimmingCharacters(in: .whitespaces).isEmpty {
-                throw APIError.validation("labels[\(index)]: 'class' is empty.")
-            }
-            if let confidence = label.confidence, !(0...1).contains(confidence) {
-                throw APIError.validation("labels[\(index)]: 'confidence' must be in 0…1, got \(confidence).")
-            }
-        }
-        return Stored(stored: try await repository.addLabels(dataset: context.parameters.decoded("dataset"), labels: batch.labels))
+        return try await repository.putLabels(batch.labels.map(\.rowLabel), in: context.parameters.decoded("dataset"))
     }
 
-    @Sendable func classCounts(_ request: Request, context: LoupeRequestContext) async throws -> APIList<APIClassCount> {
-        APIList(try await repository.classCounts(dataset: context.parameters.decoded("dataset")))
+    @Sendable func labelCounts(_ request: Request, context: LoupeRequestContext) async throws -> APIList<LabelCount> {
+        APIList(try await repository.labelCounts(in: context.parameters.decoded("dataset")))
     }
 
-    @Sendable func setMetrics(_ request: Request, context: LoupeRequestContext) async throws -> Stored {
+    /// Metric values; bad ones (unknown rows, non-finite values) are reported by 1-based position.
+    @Sendable func putMetrics(_ request: Request, context: LoupeRequestContext) async throws -> ImportReport {
         let batch = try await request.decodeJSON(APIMetricBatch.self, context: context)
-        for (index, metric) in batch.metrics.enumerated() {
-            if metric.name.trimmingCharacters(in: .whitespaces).isEmpty {
-                throw APIError.validation("metrics[\(index)]: 'name' is empty.")
-            }
-            if !metric.value.isFinite { throw APIError.validation("metrics[\(index)]: 'value' is not finite.") }
-        }
-        return Stored(stored: try await repository.setMetrics(dataset: context.parameters.decoded("dataset"), metrics: batch.metrics))
+        return try await repository.putMetrics(batch.metrics.map(\.rowMetric), in: context.parameters.decoded("dataset"))
     }
 
-    @Sendable func metricSummaries(_ request: Request, context: LoupeRequestContext) async throws -> APIList<APIMetricSummary> {
-        APIList(try await repository.metricSummaries(dataset: context.parameters.decoded("dataset")))
+    @Sendable func metricSummaries(_ request: Request, context: LoupeRequestContext) async throws -> APIList<MetricSummary> {
+        APIList(try await repository.metricSummaries(in: context.parameters.decoded("dataset")))
     }
 
-    @Sendable func createSelection(_ request: Request, context: LoupeRequestContext) async throws -> EditedResponse<APISelection> {
+    @Sendable func createSelection(_ request: Request, context: LoupeRequestContext) async throws -> EditedResponse<Selection> {
         let input = try await request.decodeJSON(APISelectionInput.self, context: context)
         return EditedResponse(
-            status: .created, response: try await repository.createSelection(dataset: context.parameters.decoded("dataset"), input: input))
+            status: .created,
+            response: try await repository.createSelection(name: input.name, rowIDs: input.rowIds, in: context.parameters.decoded("dataset")))
     }
 
-    @Sendable func listSelections(_ request: Request, context: LoupeRequestContext) async throws -> APIList<APISelection> {
-        APIList(try await repository.listSelections(dataset: context.parameters.decoded("dataset")))
+    @Sendable func listSelections(_ request: Request, context: LoupeRequestContext) async throws -> APIList<Selection> {
+        APIList(try await repository.selections(in: context.parameters.decoded("dataset")))
     }
 
-    @Sendable func selection(_ request: Request, context: LoupeRequestContext) async throws -> APISelection {
-        try await repository.selection(dataset: context.parameters.decoded("dataset"), id: context.parameters.decoded("selection"))
+    @Sendable func selection(_ request: Request, context: LoupeRequestContext) async throws -> Selection {
+        try await repository.selection(context.parameters.decoded("selection"), in: context.parameters.decoded("dataset"))
     }
 
     @Sendable func deleteSelection(_ request: Request, context: LoupeRequestContext) async throws -> HTTPResponse.Status {
-        try await repository.deleteSelection(dataset: context.parameters.decoded("dataset"), id: context.parameters.decoded("selection"))
+        try await repository.deleteSelection(context.parameters.decoded("selection"), in: context.parameters.decoded("dataset"))
         return .noContent
     }
 
-    @Sendable func createSlice(_ request: Request, context: LoupeRequestContext) async throws -> EditedResponse<APISlice> {
+    @Sendable func createSlice(_ request: Request, context: LoupeRequestContext) async throws -> EditedResponse<Slice> {
         let input = try await request.decodeJSON(APISliceInput.self, context: context)
         return EditedResponse(
-            status: .created, response: try await repository.createSlice(dataset: context.parameters.decoded("dataset"), input: input))
+            status: .created,
+            response: try await repository.createSlice(name: input.name, filter: input.filter.rowFilter, in: context.parameters.decoded("dataset")))
     }
 
-    @Sendable func listSlices(_ request: Request, context: LoupeRequestContext) async throws -> APIList<APISlice> {
-        APIList(try await repository.listSlices(dataset: context.parameters.decoded("dataset")))
+    @Sendable func listSlices(_ request: Request, context: LoupeRequestContext) async throws -> APIList<Slice> {
+        APIList(try await repository.slices(in: context.parameters.decoded("dataset")))
     }
 
-    @Sendable func slice(_ request: Request, context: LoupeRequestContext) async throws -> APISlice {
-        try await repository.slice(dataset: context.parameters.decoded("dataset"), id: context.parameters.decoded("slice"))
+    @Sendable func slice(_ request: Request, context: LoupeRequestContext) async throws -> Slice {
+        try await repository.slice(context.parameters.decoded("slice"), in: context.parameters.decoded("dataset"))
     }
 
     @Sendable func deleteSlice(_ request: Request, context: LoupeRequestContext) async throws -> HTTPResponse.Status {
-        try await repository.deleteSlice(dataset: context.parameters.decoded("dataset"), id: context.parameters.decoded("slice"))
+        try await repository.deleteSlice(context.parameters.decoded("slice"), in: context.parameters.decoded("dataset"))
         return .noContent
     }
 }

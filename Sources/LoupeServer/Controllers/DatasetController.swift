@@ -1,3 +1,4 @@
+import Catalog
 import Hummingbird
 
 /// `/v1/datasets`: create (write), list and get (read), delete (admin).
@@ -14,21 +15,21 @@ public struct DatasetController<Repository: DatasetRepository>: Sendable {
         group.group().add(middleware: RequireScope(.admin)).delete(":dataset", use: delete)
     }
 
-    @Sendable func create(_ request: Request, context: LoupeRequestContext) async throws -> EditedResponse<APIDataset> {
+    @Sendable func create(_ request: Request, context: LoupeRequestContext) async throws -> EditedResponse<Dataset> {
         let input = try await request.decodeJSON(APIDatasetInput.self, context: context)
-        return EditedResponse(status: .created, response: try await repository.createDataset(input))
+        return EditedResponse(status: .created, response: try await repository.createDataset(input.newDataset))
     }
 
-    @Sendable func list(_ request: Request, context: LoupeRequestContext) async throws -> APIList<APIDataset> {
-        APIList(try await repository.listDatasets())
+    @Sendable func list(_ request: Request, context: LoupeRequestContext) async throws -> APIList<Dataset> {
+        APIList(try await repository.datasets())
     }
 
-    @Sendable func get(_ request: Request, context: LoupeRequestContext) async throws -> APIDataset {
-        try await repository.dataset(id: context.parameters.decoded("dataset"))
+    @Sendable func get(_ request: Request, context: LoupeRequestContext) async throws -> Dataset {
+        try await repository.dataset(context.parameters.decoded("dataset"))
     }
 
     @Sendable func delete(_ request: Request, context: LoupeRequestContext) async throws -> HTTPResponse.Status {
-        try await repository.deleteDataset(id: context.parameters.decoded("dataset"))
+        try await repository.deleteDataset(context.parameters.decoded("dataset"))
         return .noContent
     }
 }

@@ -1,8 +1,9 @@
+import Catalog
 import Foundation
 import Hummingbird
 import VectorIndex
 
-/// The cluster map of a space, under `/v1/spaces/{space}/map`:
+/// The cluster map of a space, under `/v1/datasets/{dataset}/spaces/{space}/map`:
 /// - `GET …/map?colour=cluster|label|metric:NAME` (read): the points, clusters and colours;
 /// - `POST …/map/compute` (write): projects (PCA) and clusters (k-means) the space's vectors now;
 /// - `POST …/map/select` (read): the rows inside a box or a lasso polygon, answered by an R-tree;
@@ -10,7 +11,7 @@ import VectorIndex
 ///
 /// Until the Curation module's projections are merged, the map is computed here
 /// (``PrincipalComponents``, VectorMath's `KMeans`) and kept by ``MapStore``.
-public struct MapController<Service: SpaceRepository & ExportService>: Sendable {
+public struct MapController<Service: SpaceRepository & ExportProvider>: Sendable {
     let service: Service
     let store: MapStore
 
@@ -22,7 +23,7 @@ public struct MapController<Service: SpaceRepository & ExportService>: Sendable 
         self.store = maps
     }
 
-    /// Adds the routes to `group` (mounted at `/v1/spaces`, requiring `read`).
+    /// Adds the routes to `group` (mounted at `/v1/datasets/{dataset}/spaces`, requiring `read`).
     public func addRoutes(to group: RouterGroup<LoupeRequestContext>) {
         group.get(":space/map", use: map)
         group.post(":space/map/select", use: select)
@@ -30,10 +31,15 @@ public struct MapController<Service: SpaceRepository & ExportService>: Sendable 
         group.group().add(middleware: RequireScope(.write)).post(":space/map/compute", use: compute)
     }
 
-    private func loaded(_ context: LoupeRequestContext) async throws -> (APISpace, MapStore.Loaded) {
-        let space = try await service.space(id: context.parameters.decoded("space"))
+    private func space(_ context: LoupeRequestContext) async throws -> EmbeddingSpace {
+        try await service.space(context.parameters.decoded("space"), in: context.parameters.decoded("dataset"))
+    }
+
+    private func loaded(_ context: LoupeRequestContext) async throws -> (EmbeddingSpace, MapStore.Loaded) {
+        let space = try await space(context)
         guard let loaded = try await store.load(space: space.id) else {
-            throw APIError.notFound("Space '\(space.name)' has no map yet: POST /v1/spaces/\(space.id)/map/compute makes one.")
+            throw APIError.notFound(
+                "Space '\(space.name)' has no map yet: POST /v1/datasets/\(space.datasetID)/spaces/\(space.id)/map/compute makes one.")
         }
         return (space, loaded)
     }
@@ -45,8 +51,8 @@ public struct MapController<Service: SpaceRepository & ExportService>: Sendable 
             throw APIError.validation("'clusters' must be in 2…200, got \(clusters).")
         }
         let started = ContinuousClock.now
-        let space = try await service.space(id: context.parameters.decoded("space"))
-        let snapshot = try await RowSnapshot.read(from: service, dataset: space.dataset, space: space, filter: APIRowFilter())
+        let space = try await space(context)
+        let snapshot = try await RowSnapshot.read(from: service, dataset: space.datasetID, space: space, filter: RowFilter())
         let map = try SpaceMap.build(space: space, snapshot: snapshot, clusters: input.clusters, seed: input.seed ?? 42)
         _ = try await store.save(map)
         let elapsed = ContinuousClock.now - started
@@ -65,7 +71,7 @@ public struct MapController<Service: SpaceRepository & ExportService>: Sendable 
             ids: map.ids, x: map.x, y: map.y, clusters: map.clusters, clusterNames: map.info.clusters.map(\.name), colour: colour)
     }
 
-    private func colouring(_ choice: String, map: SpaceMap, space: APISpace) async throws -> APIMapColouring {
+    private func colouring(_ choice: String, map: SpaceMap, space: EmbeddingSpace) async throws -> APIMapColouring {
         switch choice {
         case "cluster":
             return APIMapColouring(kind: "cluster", values: map.clusters.map { Double($0) }, categories: map.info.clusters.map(\.name))
@@ -73,10 +79,10 @@ public struct MapController<Service: SpaceRepository & ExportService>: Sendable 
             return APIMapColouring(kind: "label", values: map.labels.map { Double($0) }, categories: map.info.labelNames)
         case let metric where metric.hasPrefix("metric:"):
             let name = String(metric.dropFirst("metric:".count))
-            let snapshot = try await RowSnapshot.read(from: service, dataset: space.dataset, space: nil, filter: APIRowFilter())
+            let snapshot = try await RowSnapshot.read(from: service, dataset: space.datasetID, space: nil, filter: RowFilter())
             var byID: [String: Double] = [:]
             for (row, id) in snapshot.ids.enumerated() { if let value = snapshot.metrics[row][name] { byID[id] = value } }
-            guard !byID.isEmpty else { throw APIError.validation("No row of dataset '\(space.dataset)' has a metric '\(name)'.") }
+            guard !byID.isEmpty else { throw APIError.validation("No row of dataset '\(space.datasetID)' has a metric '\(name)'.") }
             let values = map.ids.map { byID[$0] }
             let present = values.compactMap { $0 }
             return APIMapColouring(kind: "metric", name: name, values: values, categories: [], min: present.min(), max: present.max())

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -29,7 +30,7 @@ extension Request {
         _ = try requireMediaType(["application/json"])
         let buffer = try await ByteChunks(body, limit: context.limits.jsonBody).collect(upTo: context.limits.jsonBody)
         do {
-            return try JSONDecoder.api.decode(T.self, from: buffer.data)
+            return try APIJSON.decoder.decode(T.self, from: buffer.data)
         } catch let error as DecodingError {
             throw APIError.invalid(APIError.describe(error))
         }
@@ -62,20 +63,26 @@ extension Request {
     }
 
     /// The row filter of a query string: `filter` (the JSON of an ``APIRowFilter``), plus any
-    /// number of `label=` parameters and a `selection=` parameter.
-    func rowFilter() throws -> APIRowFilter {
+    /// number of `label=` parameters (rows with any of them), `selection=` and `media_type=`.
+    func rowFilter() throws -> RowFilter {
         var filter = APIRowFilter()
         if let json = uri.queryParameters.get("filter") {
             do {
-                filter = try JSONDecoder.api.decode(APIRowFilter.self, from: Data(json.utf8))
+                filter = try APIJSON.decoder.decode(APIRowFilter.self, from: Data(json.utf8))
             } catch let error as DecodingError {
                 throw APIError.invalid("Query parameter 'filter' is not a row filter: \(APIError.describe(error))")
             }
         }
         let labels = uri.queryParameters.getAll("label").map { String($0) }
-        if !labels.isEmpty { filter.labels = (filter.labels ?? []) + labels }
-        if let selection = uri.queryParameters.get("selection") { filter.selection = selection }
-        return filter
+        if !labels.isEmpty { filter.labels = (filter.labels ?? []) + [APILabelCondition(anyOf: labels)] }
+        if let selection = uri.queryParameters.get("selection") { filter.selectionId = String(selection) }
+        if let text = uri.queryParameters.get("media_type") {
+            guard let type = MediaType(rawValue: String(text)) else {
+                throw APIError.invalid("Query parameter 'media_type' must be image or text, got '\(text)'.")
+            }
+            filter.mediaTypes = [type]
+        }
+        return filter.rowFilter
     }
 }
 
@@ -104,28 +111,50 @@ extension Parameters {
     }
 }
 
-extension JSONDecoder {
-    /// The decoder for request bodies: ISO-8601 dates.
-    static var api: JSONDecoder {
+/// The API's JSON: snake_case keys (as the catalog's NDJSON and the CLI's `--json`), ISO 8601
+/// dates. Dictionary keys (metadata fields) are left as they are.
+enum APIJSON {
+    /// The decoder for request bodies.
+    static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .iso8601
         return decoder
+    }
+
+    /// The encoder for responses: keys snake_cased so that `rowIDs` reads `row_ids`.
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .custom { path in SnakeKey(snakeCase(path.last?.stringValue ?? "")) }
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// `createdAt` → `created_at`, `rowIDs` → `row_ids`, `efConstruction` → `ef_construction`:
+    /// an underscore before each capital that follows a lower-case letter or digit, all lower-cased.
+    static func snakeCase(_ key: String) -> String {
+        var out = ""
+        var previous: Character?
+        for character in key {
+            if character.isUppercase, let before = previous, before.isLowercase || before.isNumber { out.append("_") }
+            out.append(contentsOf: character.lowercased())
+            previous = character
+        }
+        return out
+    }
+
+    private struct SnakeKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }
 
 /// A list answer: `{"items": [...]}`.
-public struct APIList<Item: Codable & Sendable>: ResponseCodable, Sendable {
+public struct APIList<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
     public var items: [Item]
     public init(_ items: [Item]) { self.items = items }
 }
-
-extension APIDataset: ResponseCodable {}
-extension APIRow: ResponseCodable {}
-extension APIRowPage: ResponseCodable {}
-extension APISpace: ResponseCodable {}
-extension APIImportReport: ResponseCodable {}
-extension APISearchResponse: ResponseCodable {}
-extension APIInferResponse: ResponseCodable {}
-extension APIJob: ResponseCodable {}
-extension APISelection: ResponseCodable {}
-extension APISlice: ResponseCodable {}

@@ -1,9 +1,10 @@
+import Catalog
 import Foundation
 import Hummingbird
 
 /// `POST /v1/datasets/{dataset}/smart-select` (write): picks rows by a strategy
 /// (``SmartSelection``) and saves them as a selection.
-public struct SmartSelectController<Service: SpaceRepository & ExportService & AnnotationRepository>: Sendable {
+public struct SmartSelectController<Service: SpaceRepository & ExportProvider & AnnotationRepository>: Sendable {
     let service: Service
     let maps: MapStore
 
@@ -30,26 +31,25 @@ public struct SmartSelectController<Service: SpaceRepository & ExportService & A
             throw APIError.validation("'duplicateScore' must be in 0…1, got \(score).")
         }
         let needsVectors = input.strategy == "cluster" || input.strategy == "diverse" || input.duplicateScore != nil
-        var space: APISpace?
+        var space: EmbeddingSpace?
         if needsVectors {
-            guard let id = input.space else {
+            guard let reference = input.space else {
                 throw APIError.validation("Strategy '\(input.strategy)'\(input.duplicateScore != nil ? " with duplicate exclusion" : "") needs a 'space'.")
             }
-            space = try await service.space(id: id)
+            space = try await service.space(reference, in: dataset)
         }
-        let snapshot = try await RowSnapshot.read(from: service, dataset: dataset, space: space, filter: input.filter ?? APIRowFilter())
+        let snapshot = try await RowSnapshot.read(from: service, dataset: dataset, space: space, filter: input.filter?.rowFilter ?? RowFilter())
         var vectors = snapshot.vectors
         if space != nil { SpaceMap.normaliseRows(&vectors, count: snapshot.count, dimensions: snapshot.dimensions) }
         let strategy = try await strategy(input, snapshot: snapshot, space: space)
         let result = SmartSelection.pick(strategy, count: input.count, rowCount: snapshot.count, vectors: vectors,
                                          dimensions: snapshot.dimensions, duplicateScore: input.duplicateScore, seed: input.seed ?? 42)
-        let selection = try await service.createSelection(
-            dataset: dataset, input: APISelectionInput(name: input.name, rows: result.rows.map { snapshot.ids[$0] }))
+        let selection = try await service.createSelection(name: input.name, rowIDs: result.rows.map { snapshot.ids[$0] }, in: dataset)
         return EditedResponse(status: .created, response: APISmartSelection(
             selection: selection, candidates: snapshot.count, duplicatesSkipped: result.duplicatesSkipped))
     }
 
-    private func strategy(_ input: APISmartSelectRequest, snapshot: RowSnapshot, space: APISpace?) async throws -> SmartSelection.Strategy {
+    private func strategy(_ input: APISmartSelectRequest, snapshot: RowSnapshot, space: EmbeddingSpace?) async throws -> SmartSelection.Strategy {
         switch input.strategy {
         case "random":
             return .random
@@ -73,7 +73,7 @@ public struct SmartSelectController<Service: SpaceRepository & ExportService & A
             if let loaded = try await maps.load(space: space.id) {
                 map = loaded.map
             } else {
-                let all = try await RowSnapshot.read(from: service, dataset: space.dataset, space: space, filter: APIRowFilter())
+                let all = try await RowSnapshot.read(from: service, dataset: space.datasetID, space: space, filter: RowFilter())
                 map = try await maps.save(try SpaceMap.build(space: space, snapshot: all, clusters: nil, seed: input.seed ?? 42)).map
             }
             let clusterOf = Dictionary(uniqueKeysWithValues: zip(map.ids, map.clusters))

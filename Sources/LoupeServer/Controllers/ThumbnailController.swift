@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Hummingbird
 
@@ -35,9 +36,9 @@ public struct ThumbnailController<Repository: RowRepository>: Sendable {
 
     @Sendable func thumbnail(_ request: Request, context: LoupeRequestContext) async throws -> Response {
         let size = try request.integer("size", default: 160, in: Self.sizes)
-        let row = try await repository.row(dataset: context.parameters.decoded("dataset"), id: context.parameters.decoded("row"))
-        guard row.mediaType == "image" else {
-            throw APIError.notFound("Row '\(row.id)' is \(row.mediaType), not an image; it has no thumbnail.")
+        let row = try await repository.row(context.parameters.decoded("row"), in: context.parameters.decoded("dataset"))
+        guard row.mediaType == .image else {
+            throw APIError.notFound("Row '\(row.id)' is \(row.mediaType.rawValue), not an image; it has no thumbnail.")
         }
         let file = try Self.localFile(row)
         let attributes: [FileAttributeKey: Any]
@@ -74,7 +75,7 @@ public struct ThumbnailController<Repository: RowRepository>: Sendable {
     }
 
     /// The file a row's `rowData` names: a path or a `file://` URI.
-    static func localFile(_ row: APIRow) throws -> URL {
+    static func localFile(_ row: DataRow) throws -> URL {
         let data = row.rowData
         if data.hasPrefix("file://"), let url = URL(string: data), url.isFileURL { return url }
         if data.hasPrefix("/") { return URL(fileURLWithPath: data) }

@@ -1,11 +1,12 @@
+import Catalog
 import Foundation
 
 /// The rows of a dataset as the map and smart select need them, read in one pass through the
-/// catalog's NDJSON export (``ExportService``): ids, first ground-truth label, metadata, metrics
+/// catalog's NDJSON export (``ExportProvider``): ids, first ground-truth label, metadata, metrics
 /// and, when a space is named, each row's vector in it (rows without one are left out then).
 ///
-/// This goes through the export so that it works on any ``CatalogService``; a catalog with a
-/// direct vector scan can replace ``RowSnapshot/read(from:dataset:space:filter:)`` later.
+/// This goes through the export so that it works on any ``CatalogService``; a direct vector scan
+/// in the catalog can replace ``RowSnapshot/read(from:dataset:space:filter:)`` later.
 struct RowSnapshot: Sendable {
     var ids: [String] = []
     var mediaTypes: [String] = []
@@ -61,10 +62,10 @@ struct RowSnapshot: Sendable {
     /// Reads the rows of `dataset` passing `filter`, with their vectors in `space` if given.
     /// - Throws: what the export throws; ``APIError`` 500 naming the line when the export's
     ///   output does not decode or a vector has the wrong length.
-    static func read(from service: some ExportService, dataset: String, space: APISpace?, filter: APIRowFilter) async throws -> RowSnapshot {
+    static func read(from service: some ExportProvider, dataset: String, space: EmbeddingSpace?, filter: RowFilter) async throws -> RowSnapshot {
         var snapshot = RowSnapshot()
-        snapshot.dimensions = space?.dims ?? 0
-        let chunks = try await service.export(dataset: dataset, filter: filter, spaces: space.map { [$0.id] } ?? [])
+        snapshot.dimensions = space?.dimensions ?? 0
+        let chunks = service.exportStream(dataset, options: ExportOptions(filter: filter, spaces: space.map { [$0.id] } ?? []), batchSize: 1024)
         let decoder = JSONDecoder()
         var pending = [UInt8]()
         var lineNumber = 0
@@ -80,9 +81,9 @@ struct RowSnapshot: Sendable {
             if let space {
                 // The export keys vectors by space name (or id); a row without a vector is skipped.
                 guard let vector = (line.embeddings[space.name] ?? line.embeddings[space.id]) ?? nil else { return }
-                guard vector.count == space.dims else {
+                guard vector.count == space.dimensions else {
                     throw APIError(.internalServerError, .internalError,
-                        "Row '\(line.id)' has a \(vector.count)-d vector in space '\(space.name)' of \(space.dims) dimensions.")
+                        "Row '\(line.id)' has a \(vector.count)-d vector in space '\(space.name)' of \(space.dimensions) dimensions.")
                 }
                 snapshot.vectors.append(contentsOf: vector)
             }
@@ -95,7 +96,7 @@ struct RowSnapshot: Sendable {
             snapshot.metrics.append(line.metrics)
         }
         for try await chunk in chunks {
-            pending.append(contentsOf: chunk.readableBytesView)
+            pending.append(contentsOf: chunk)
             var start = pending.startIndex
             while let newline = pending[start...].firstIndex(of: 0x0A) {
                 try consume(pending[start..<newline])

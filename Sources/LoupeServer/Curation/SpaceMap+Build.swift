@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import VectorMath
 
@@ -10,20 +11,20 @@ extension SpaceMap {
     ///   - clusters: k; by default ``defaultClusterCount(_:)``, never more than the rows.
     ///   - seed: seeds k-means and the PCA start.
     /// - Throws: ``APIError`` 422 when the space has fewer than 2 vectors.
-    static func build(space: APISpace, snapshot: RowSnapshot, clusters requested: Int?, seed: UInt64) throws -> SpaceMap {
+    static func build(space: EmbeddingSpace, snapshot: RowSnapshot, clusters requested: Int?, seed: UInt64) throws -> SpaceMap {
         let count = snapshot.count, dimensions = snapshot.dimensions
         guard count >= 2 else {
             throw APIError.validation("Space '\(space.name)' has \(count) vector(s); a map needs at least 2.")
         }
         var vectors = snapshot.vectors
-        if space.metric == "cosine" { normaliseRows(&vectors, count: count, dimensions: dimensions) }
+        if space.metric == .cosine { normaliseRows(&vectors, count: count, dimensions: dimensions) }
         let xy = PrincipalComponents.project(vectors, count: count, dimensions: dimensions, seed: seed)
         let k = min(count, requested ?? defaultClusterCount(count))
         let model: KMeans
         do {
             model = try vectors.withUnsafeBufferPointer {
                 try KMeans.train($0.baseAddress!, count: count, dimensions: dimensions,
-                                 parameters: .init(clusters: k, seed: seed, spherical: space.metric == "cosine", threads: 1))
+                                 parameters: .init(clusters: k, seed: seed, spherical: space.metric == .cosine, threads: 1))
             }
         } catch {
             throw APIError.validation("Clustering space '\(space.name)' failed: \(error)")
@@ -36,7 +37,7 @@ extension SpaceMap {
         let labelIndex = Dictionary(uniqueKeysWithValues: labelNames.enumerated().map { ($1, Int32($0)) })
         let summaries = summarise(snapshot: snapshot, vectors: vectors, model: model, assignment: assignment)
         return SpaceMap(
-            info: Info(space: space.id, dataset: space.dataset, method: "pca", created: Date(), labelNames: labelNames, clusters: summaries),
+            info: Info(space: space.id, dataset: space.datasetID, method: "pca", created: Date(), labelNames: labelNames, clusters: summaries),
             ids: snapshot.ids,
             x: stride(from: 0, to: xy.count, by: 2).map { xy[$0] },
             y: stride(from: 1, to: xy.count, by: 2).map { xy[$0] },
@@ -80,7 +81,7 @@ extension SpaceMap {
                     valueCounts["\(field)\u{0}\(text)", default: (field, value, 0)].count += 1
                 }
             }
-            let labels = labelCounts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(5).map { APIClassCount(class: $0.key, count: $0.value) }
+            let labels = labelCounts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(5).map { ClassCount(class: $0.key, count: $0.value) }
             let metadata = valueCounts.values.filter { $0.count >= 2 }
                 .sorted { ($1.count, $0.field) < ($0.count, $1.field) }.prefix(3)
                 .map { FieldValueCount(field: $0.field, value: $0.value, count: $0.count) }
@@ -91,7 +92,7 @@ extension SpaceMap {
 
     /// The commonest label when it holds most of the cluster, the two commonest otherwise, else
     /// the commonest metadata value, else "cluster N".
-    static func name(cluster: Int, size: Int, labels: [APIClassCount], metadata: [FieldValueCount]) -> String {
+    static func name(cluster: Int, size: Int, labels: [ClassCount], metadata: [FieldValueCount]) -> String {
         if let top = labels.first {
             if Double(top.count) >= 0.6 * Double(size) || labels.count == 1 { return top.class }
             return "\(top.class) / \(labels[1].class)"

@@ -37,8 +37,14 @@ struct ClusterSummary: Codable, Sendable, Equatable, ResponseCodable {
     var size: Int
     /// The rows nearest the cluster's centre, nearest first.
     var central: [String]
-    var labels: [APIClassCount]
+    var labels: [ClassCount]
     var metadata: [FieldValueCount]
+}
+
+/// A class and how many rows of a cluster carry it.
+struct ClassCount: Codable, Sendable, Equatable {
+    var `class`: String
+    var count: Int
 }
 
 /// A metadata value and how many rows of a cluster carry it.

@@ -1,52 +1,58 @@
-import Foundation
+import Catalog
 
-/// Which rows a list, search, export or slice covers. Every part that is set must hold.
+/// A row filter as a request writes it: every part optional (the catalog's `RowFilter` needs
+/// all its keys). Every part given must hold. Its snake_case JSON is also how the catalog's
+/// `RowFilter` reads in responses (saved slices), so a slice's filter can be sent back as-is.
 public struct APIRowFilter: Codable, Sendable, Equatable {
-    /// Rows carrying at least one of these class names.
-    public var labels: [String]?
-    /// Metadata field conditions, all of which must hold.
-    public var metadata: [String: APIFieldCondition]?
-    /// Metric ranges, all of which must hold.
-    public var metrics: [String: APIRange]?
+    /// Conditions on metadata fields: `{"field": "colour", "test": {"type": "equals", "value": "red"}}`.
+    public var metadata: [MetadataCondition]?
+    /// Conditions on labels: `{"any_of": ["cat"], "kind": "prediction", "minimum_confidence": 0.5, "negated": false}`.
+    public var labels: [APILabelCondition]?
+    /// Metric ranges: `{"name": "loss", "class_name": "cat", "minimum": 0.5, "maximum": null}`.
+    public var metrics: [MetricCondition]?
+    public var mediaTypes: [MediaType]?
     /// Only rows of this saved selection.
-    public var selection: String?
+    public var selectionId: String?
+    /// Only these rows.
+    public var rowIds: [String]?
 
     public init(
-        labels: [String]? = nil, metadata: [String: APIFieldCondition]? = nil, metrics: [String: APIRange]? = nil,
-        selection: String? = nil
+        metadata: [MetadataCondition]? = nil, labels: [APILabelCondition]? = nil, metrics: [MetricCondition]? = nil,
+        mediaTypes: [MediaType]? = nil, selectionId: String? = nil, rowIds: [String]? = nil
     ) {
-        self.labels = labels
         self.metadata = metadata
+        self.labels = labels
         self.metrics = metrics
-        self.selection = selection
+        self.mediaTypes = mediaTypes
+        self.selectionId = selectionId
+        self.rowIds = rowIds
     }
 
-    /// Whether nothing is filtered.
-    public var isEmpty: Bool {
-        (labels ?? []).isEmpty && (metadata ?? [:]).isEmpty && (metrics ?? [:]).isEmpty && selection == nil
-    }
-}
-
-/// A condition on one metadata field: equal to a value, one of several values, or in a range.
-public struct APIFieldCondition: Codable, Sendable, Equatable {
-    public var equals: JSONValue?
-    public var oneOf: [JSONValue]?
-    public var range: APIRange?
-
-    public init(equals: JSONValue? = nil, oneOf: [JSONValue]? = nil, range: APIRange? = nil) {
-        self.equals = equals
-        self.oneOf = oneOf
-        self.range = range
+    /// The catalog's filter.
+    public var rowFilter: RowFilter {
+        RowFilter(
+            metadata: metadata ?? [], labels: (labels ?? []).map(\.condition), metrics: metrics ?? [], mediaTypes: mediaTypes,
+            selectionID: selectionId, rowIDs: rowIds)
     }
 }
 
-/// A closed numeric range; either end may be open.
-public struct APIRange: Codable, Sendable, Equatable {
-    public var min: Double?
-    public var max: Double?
+/// A label condition with optional parts.
+public struct APILabelCondition: Codable, Sendable, Equatable {
+    /// Rows carrying any of these classes.
+    public var anyOf: [String]
+    public var kind: LabelKind?
+    public var minimumConfidence: Double?
+    /// Rows carrying none of them instead.
+    public var negated: Bool?
 
-    public init(min: Double? = nil, max: Double? = nil) {
-        self.min = min
-        self.max = max
+    public init(anyOf: [String], kind: LabelKind? = nil, minimumConfidence: Double? = nil, negated: Bool? = nil) {
+        self.anyOf = anyOf
+        self.kind = kind
+        self.minimumConfidence = minimumConfidence
+        self.negated = negated
+    }
+
+    var condition: LabelCondition {
+        LabelCondition(anyOf: anyOf, kind: kind, minimumConfidence: minimumConfidence, negated: negated ?? false)
     }
 }

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Hummingbird
 
@@ -26,7 +27,7 @@ public struct APISmartSelectRequest: Codable, Sendable {
 
 /// What smart select saved.
 public struct APISmartSelection: Codable, Sendable {
-    public var selection: APISelection
+    public var selection: Selection
     /// Rows considered (after the filter, with a vector when one was needed).
     public var candidates: Int
     /// Rows skipped as near-duplicates of a picked one.

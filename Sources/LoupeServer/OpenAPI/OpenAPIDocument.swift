@@ -38,9 +38,13 @@ public enum OpenAPIDocument {
 
     // MARK: Paths
 
+    private static let dataset = pathParameter("dataset", "A dataset id or name.")
+    private static let space = pathParameter("space", "A space id or name (in the dataset).")
+
     private static let paths: [(String, JSONValue)] = [
         ("/openapi.json", ["get": operation("This document.", scope: nil, responses: [("200", ["description": "The OpenAPI document."])])]),
         ("/v1/health", ["get": operation("Whether the server is up, and whether it requires keys.", scope: nil, responses: [("200", ok("Health"))])]),
+        ("/v1/models", ["get": operation("The models spaces, text and image queries and inference can use.", scope: .read, responses: [("200", ok("ModelList"))])]),
         ("/v1/datasets", [
             "get": operation("List datasets.", scope: .read, responses: [("200", ok("DatasetList"))]),
             "post": operation(
@@ -48,102 +52,111 @@ public enum OpenAPIDocument {
                 responses: [("201", ok("Dataset", "Created.")), ("409", error("Conflict")), ("422", error("Unprocessable"))]),
         ]),
         ("/v1/datasets/{dataset}", [
-            "parameters": [pathParameter("dataset", "A dataset id or name.")],
-            "get": operation("Get a dataset with its row and space counts.", scope: .read, responses: [("200", ok("Dataset")), ("404", error("NotFound"))]),
+            "parameters": [dataset],
+            "get": operation("Get a dataset with its row count and fields.", scope: .read, responses: [("200", ok("Dataset")), ("404", error("NotFound"))]),
             "delete": operation("Delete a dataset with everything in it.", scope: .admin, responses: [("204", noContent), ("404", error("NotFound"))]),
         ]),
         ("/v1/datasets/{dataset}/rows", [
-            "parameters": [pathParameter("dataset", "A dataset id or name.")],
+            "parameters": [dataset],
             "get": operation(
-                "List rows, filtered, one page at a time.", scope: .read,
+                "List rows, filtered, a page at a time.", scope: .read,
                 parameters: filterParameters + [
-                    queryParameter("offset", "Rows to skip.", ["type": "integer", "minimum": 0]),
                     queryParameter("limit", "Rows per page (1–1000, default 100).", ["type": "integer", "minimum": 1, "maximum": 1000]),
+                    queryParameter("cursor", "The previous page's next_cursor.", ["type": "string"]),
+                    queryParameter("sort", "A metric name to sort by; '-name' for descending.", ["type": "string"]),
                 ],
-                responses: [("200", ok("RowPage")), ("404", error("NotFound"))]),
+                responses: [("200", ok("RowPage")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
             "post": operation(
-                "Create or replace rows (by id), all or none.", scope: .write, body: json("RowBatch"),
-                responses: [("201", ok("RowList", "Created.")), ("404", error("NotFound")), ("409", error("Conflict")), ("422", error("Unprocessable"))]),
+                "Add rows as JSON; a row whose id exists is replaced. Bad rows are reported by position while good ones land.", scope: .write,
+                body: json("RowBatch"), responses: [("200", ok("ImportReport")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
         ]),
         ("/v1/datasets/{dataset}/rows/import", [
-            "parameters": [pathParameter("dataset", "A dataset id or name.")],
+            "parameters": [dataset],
             "post": operation(
-                "Import rows from a streamed NDJSON or CSV body; bad lines are reported by number, good ones land.", scope: .write,
+                "Import rows from a streamed NDJSON or CSV body; bad lines are reported by number while good ones land.", scope: .write,
                 body: ["required": true, "content": [
-                    "application/x-ndjson": ["schema": ["type": "string", "description": "One row object a line (see RowInput)."]],
-                    "text/csv": ["schema": ["type": "string", "description": "A header line: id, globalKey, rowData, mediaType, labels, then metadata columns."]],
+                    "application/x-ndjson": ["schema": ["type": "string", "description": "One row a line: id, global_key, row_data, media_type, metadata, labels."]],
+                    "text/csv": ["schema": ["type": "string", "description": "A header line; columns id, global_key, row_data (or path, text, url), media_type, label(s), and metadata."]],
                 ]],
                 responses: [("200", ok("ImportReport")), ("404", error("NotFound")), ("413", error("TooLarge")), ("415", error("UnsupportedMediaType"))]),
         ]),
         ("/v1/datasets/{dataset}/rows/{row}", [
-            "parameters": [pathParameter("dataset", "A dataset id or name."), pathParameter("row", "A row id or global key.")],
-            "get": operation("Get a row with its metadata, labels and metrics.", scope: .read, responses: [("200", ok("Row")), ("404", error("NotFound"))]),
+            "parameters": [dataset, pathParameter("row", "A row id.")],
+            "get": operation("Get a row with its metadata and labels.", scope: .read, responses: [("200", ok("Row")), ("404", error("NotFound"))]),
             "delete": operation("Delete a row with its vectors, labels and metrics.", scope: .write, responses: [("204", noContent), ("404", error("NotFound"))]),
         ]),
         ("/v1/datasets/{dataset}/export", [
-            "parameters": [pathParameter("dataset", "A dataset id or name.")],
+            "parameters": [dataset],
             "get": operation(
                 "Export rows as streamed NDJSON, one row a line with metadata, labels, metrics and optionally embeddings.", scope: .read,
-                parameters: filterParameters + [queryParameter("embeddings", "Comma list of space ids whose vectors to include.", ["type": "string"])],
+                parameters: filterParameters + [
+                    queryParameter("embeddings", "Comma list of spaces (ids or names) whose vectors to include.", ["type": "string"]),
+                    queryParameter("metrics", "Include metrics (default true).", ["type": "boolean"]),
+                    queryParameter("labels", "Include labels (default true).", ["type": "boolean"]),
+                ],
                 responses: [("200", ["description": "NDJSON rows.", "content": ["application/x-ndjson": ["schema": ["type": "string"]]]]), ("404", error("NotFound"))]),
         ]),
         ("/v1/datasets/{dataset}/labels", [
-            "parameters": [pathParameter("dataset", "A dataset id or name.")],
-            "get": operation("Classes and how many rows carry each.", scope: .read, responses: [("200", ok("ClassCountList")), ("404", error("NotFound"))]),
+            "parameters": [dataset],
+            "get": operation("Classes and how many rows carry each, per kind.", scope: .read, responses: [("200", ok("LabelCountList")), ("404", error("NotFound"))]),
             "post": operation(
-                "Attach labels or predictions to rows.", scope: .write, body: json("LabelBatch"),
-                responses: [("200", ok("Stored")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
+                "Attach labels or predictions to rows; bad ones are reported by position.", scope: .write, body: json("LabelBatch"),
+                responses: [("200", ok("ImportReport")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
         ]),
         ("/v1/datasets/{dataset}/metrics", [
-            "parameters": [pathParameter("dataset", "A dataset id or name.")],
-            "get": operation("Each metric's count, min, max and mean.", scope: .read, responses: [("200", ok("MetricSummaryList")), ("404", error("NotFound"))]),
+            "parameters": [dataset],
+            "get": operation("Each metric's count, minimum, maximum and mean.", scope: .read, responses: [("200", ok("MetricSummaryList")), ("404", error("NotFound"))]),
             "post": operation(
-                "Set metric values of rows.", scope: .write, body: json("MetricBatch"),
-                responses: [("200", ok("Stored")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
+                "Set metric values of rows; bad ones are reported by position.", scope: .write, body: json("MetricBatch"),
+                responses: [("200", ok("ImportReport")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
         ]),
         ("/v1/datasets/{dataset}/selections", [
-            "parameters": [pathParameter("dataset", "A dataset id or name.")],
+            "parameters": [dataset],
             "get": operation("Saved selections.", scope: .read, responses: [("200", ok("SelectionList")), ("404", error("NotFound"))]),
             "post": operation(
                 "Save a list of rows.", scope: .write, body: json("SelectionInput"),
                 responses: [("201", ok("Selection", "Created.")), ("404", error("NotFound")), ("409", error("Conflict")), ("422", error("Unprocessable"))]),
         ]),
         ("/v1/datasets/{dataset}/selections/{selection}", [
-            "parameters": [pathParameter("dataset", "A dataset id or name."), pathParameter("selection", "A selection id.")],
+            "parameters": [dataset, pathParameter("selection", "A selection id.")],
             "get": operation("A saved selection.", scope: .read, responses: [("200", ok("Selection")), ("404", error("NotFound"))]),
             "delete": operation("Delete a saved selection.", scope: .write, responses: [("204", noContent), ("404", error("NotFound"))]),
         ]),
         ("/v1/datasets/{dataset}/slices", [
-            "parameters": [pathParameter("dataset", "A dataset id or name.")],
-            "get": operation("Saved filters with their current row counts.", scope: .read, responses: [("200", ok("SliceList")), ("404", error("NotFound"))]),
+            "parameters": [dataset],
+            "get": operation("Saved filters.", scope: .read, responses: [("200", ok("SliceList")), ("404", error("NotFound"))]),
             "post": operation(
                 "Save a filter.", scope: .write, body: json("SliceInput"),
                 responses: [("201", ok("Slice", "Created.")), ("404", error("NotFound")), ("409", error("Conflict")), ("422", error("Unprocessable"))]),
         ]),
         ("/v1/datasets/{dataset}/slices/{slice}", [
-            "parameters": [pathParameter("dataset", "A dataset id or name."), pathParameter("slice", "A slice id.")],
-            "get": operation("A saved filter with its current row count.", scope: .read, responses: [("200", ok("Slice")), ("404", error("NotFound"))]),
+            "parameters": [dataset, pathParameter("slice", "A slice id.")],
+            "get": operation("A saved filter.", scope: .read, responses: [("200", ok("Slice")), ("404", error("NotFound"))]),
             "delete": operation("Delete a saved filter.", scope: .write, responses: [("204", noContent), ("404", error("NotFound"))]),
         ]),
         ("/v1/datasets/{dataset}/spaces", [
-            "parameters": [pathParameter("dataset", "A dataset id or name.")],
-            "get": operation("The dataset's embedding spaces.", scope: .read, responses: [("200", ok("SpaceList")), ("404", error("NotFound"))]),
+            "parameters": [dataset],
+            "get": operation("The dataset's embedding spaces with their vector counts.", scope: .read, responses: [("200", ok("SpaceList")), ("404", error("NotFound"))]),
             "post": operation(
-                "Create an embedding space: custom (dims, metric) or backed by a built-in model.", scope: .write, body: json("SpaceInput"),
+                "Create an embedding space: custom (dimensions, metric) or backed by a registered model.", scope: .write, body: json("SpaceInput"),
                 responses: [("201", ok("Space", "Created.")), ("404", error("NotFound")), ("409", error("Conflict")), ("422", error("Unprocessable"))]),
         ]),
-        ("/v1/spaces/{space}", [
-            "parameters": [pathParameter("space", "A space id.")],
+        ("/v1/datasets/{dataset}/spaces/{space}", [
+            "parameters": [dataset, space],
             "get": operation("Get a space with its vector count.", scope: .read, responses: [("200", ok("Space")), ("404", error("NotFound"))]),
-            "delete": operation("Delete a space and its vectors.", scope: .admin, responses: [("204", noContent), ("404", error("NotFound"))]),
+            "delete": operation("Delete a space, its vectors and its index.", scope: .admin, responses: [("204", noContent), ("404", error("NotFound"))]),
         ]),
-        ("/v1/spaces/{space}/vectors", [
-            "parameters": [pathParameter("space", "A space id.")],
+        ("/v1/datasets/{dataset}/spaces/{space}/vectors", [
+            "parameters": [dataset, space],
             "post": operation(
-                "Import vectors: NDJSON lines {\"id\"|\"global_key\", \"vector\"}, or multipart with an 'ids' part (one id a line) then a 'vectors' part (.npy float32). "
-                    + "Streamed; re-import replaces; bad lines are reported by number while good ones land. With background=true (NDJSON) the body is spooled and imported by a job.",
+                "Import vectors: NDJSON lines {\"id\"|\"global_key\", \"vector\"}, or multipart with an 'ids' part (one id a line) then a 'vectors' part (.npy). "
+                    + "Streamed to disk, then imported; re-import replaces; bad lines are reported by number while good ones land. "
+                    + "With background=true (NDJSON) the import runs as a job.",
                 scope: .write,
-                parameters: [queryParameter("background", "Import in a background job and answer 202 at once.", ["type": "boolean"])],
+                parameters: [
+                    queryParameter("background", "Import in a background job and answer 202 at once.", ["type": "boolean"]),
+                    queryParameter("by", "For .npy uploads: whether the ids part holds row ids (id, default) or global keys (global_key).", ["enum": ["id", "global_key"]]),
+                ],
                 body: ["required": true, "content": [
                     "application/x-ndjson": ["schema": ["type": "string"]],
                     "multipart/form-data": ["schema": [
@@ -152,31 +165,32 @@ public enum OpenAPIDocument {
                     ]],
                 ]],
                 responses: [
-                    ("200", ok("ImportReport")), ("202", ok("Job", "The import job.")), ("400", error("BadRequest")), ("404", error("NotFound")),
+                    ("200", ok("ImportReport")), ("202", ok("ImportJob", "The import job.")), ("404", error("NotFound")),
                     ("413", error("TooLarge")), ("415", error("UnsupportedMediaType")), ("422", error("Unprocessable")),
                 ]),
         ]),
-        ("/v1/spaces/{space}/embed", [
-            "parameters": [pathParameter("space", "A space id.")],
+        ("/v1/datasets/{dataset}/spaces/{space}/embed", [
+            "parameters": [dataset, space],
             "post": operation(
                 "Start computing the model's vectors for rows that lack them (a resumable, cancellable job).", scope: .write,
-                responses: [("202", ok("Job", "The job.")), ("404", error("NotFound")), ("409", error("Conflict"))]),
+                responses: [("202", ok("Job", "The job.")), ("404", error("NotFound")), ("409", error("Conflict")), ("422", error("Unprocessable"))]),
         ]),
-        ("/v1/spaces/{space}/search", [
-            "parameters": [pathParameter("space", "A space id.")],
+        ("/v1/datasets/{dataset}/spaces/{space}/search", [
+            "parameters": [dataset, space],
             "post": operation(
-                "Search by anchor rows, a vector or text, with filters, k, pagination and a score or percentile threshold.", scope: .read,
-                body: json("SearchRequest"),
-                responses: [("200", ok("SearchResponse")), ("400", error("BadRequest")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
+                "Search by anchor rows, a vector or text, with a filter, k, pagination and a score or percentile threshold; says whether the answer is exact and how many candidates were scored.",
+                scope: .read, body: json("SearchBody"),
+                responses: [("200", ok("SearchResponse")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
         ]),
-        ("/v1/spaces/{space}/search/image", [
-            "parameters": [pathParameter("space", "A space id.")],
+        ("/v1/datasets/{dataset}/spaces/{space}/search/image", [
+            "parameters": [dataset, space],
             "post": operation(
-                "Search by an uploaded image (the raw body).", scope: .read,
+                "Search by an uploaded image (the raw body), through the space's model.", scope: .read,
                 parameters: filterParameters + [
                     queryParameter("k", "Results per page (1–1000, default 10).", ["type": "integer", "minimum": 1, "maximum": 1000]),
-                    queryParameter("offset", "Results to skip.", ["type": "integer", "minimum": 0, "maximum": 10000]),
-                    queryParameter("minScore", "Only results scoring at least this.", ["type": "number"]),
+                    queryParameter("offset", "Results to skip.", ["type": "integer", "minimum": 0]),
+                    queryParameter("cursor", "The previous page's next_cursor.", ["type": "string"]),
+                    queryParameter("min_score", "Only results scoring at least this.", ["type": "number"]),
                     queryParameter("percentile", "Only results at or above this percentile (0–100).", ["type": "number"]),
                 ],
                 body: imageBody,
@@ -184,8 +198,11 @@ public enum OpenAPIDocument {
         ]),
         ("/v1/infer", [
             "post": operation(
-                "Embed text (JSON) or an image (raw body) with a built-in model; image models also give their top classes. Stores nothing.", scope: .read,
-                parameters: [queryParameter("model", "The model for an image body (default: the built-in image model).", ["type": "string"])],
+                "Embed text (JSON) or an image (raw body, ?model=) with a registered model; classifiers also give their top classes. Stores nothing.", scope: .read,
+                parameters: [
+                    queryParameter("model", "The model for an image body.", ["type": "string"]),
+                    queryParameter("top", "Classes to return for an image (1–1000, default 5).", ["type": "integer", "minimum": 1, "maximum": 1000]),
+                ],
                 body: ["required": true, "content": [
                     "application/json": ["schema": ref("InferRequest")],
                     "image/jpeg": ["schema": ["type": "string", "contentMediaType": "image/jpeg"]],
@@ -194,14 +211,19 @@ public enum OpenAPIDocument {
                 ]],
                 responses: [("200", ok("InferResponse")), ("404", error("NotFound")), ("413", error("TooLarge")), ("415", error("UnsupportedMediaType")), ("422", error("Unprocessable"))]),
         ]),
-        ("/v1/jobs", ["get": operation("Jobs, newest first.", scope: .read, responses: [("200", ok("JobList"))])]),
+        ("/v1/jobs", [
+            "get": operation(
+                "Jobs, newest first: the catalog's embedding jobs and this server's background imports.", scope: .read,
+                parameters: [queryParameter("state", "Only jobs in this state (repeatable).", ["enum": ["pending", "running", "succeeded", "failed", "cancelled"]])],
+                responses: [("200", ok("JobList"))]),
+        ]),
         ("/v1/jobs/{job}", [
             "parameters": [pathParameter("job", "A job id.")],
-            "get": operation("A job's state and progress.", scope: .read, responses: [("200", ok("Job")), ("404", error("NotFound"))]),
+            "get": operation("A job's state and progress.", scope: .read, responses: [("200", ok("AnyJob")), ("404", error("NotFound"))]),
         ]),
         ("/v1/jobs/{job}/cancel", [
             "parameters": [pathParameter("job", "A job id.")],
-            "post": operation("Ask a job to stop.", scope: .write, responses: [("200", ok("Job")), ("404", error("NotFound")), ("409", error("Conflict"))]),
+            "post": operation("Ask a job to stop.", scope: .write, responses: [("200", ok("AnyJob")), ("404", error("NotFound")), ("409", error("Conflict"))]),
         ]),
     ]
 
@@ -265,6 +287,7 @@ public enum OpenAPIDocument {
     private static let filterParameters: [JSONValue] = [
         queryParameter("label", "Only rows with this class (repeatable: any of them).", ["type": "string"]),
         queryParameter("selection", "Only rows of this saved selection.", ["type": "string"]),
+        queryParameter("media_type", "Only rows of this media type.", ["enum": ["image", "text"]]),
         queryParameter("filter", "A RowFilter as JSON.", ["type": "string"]),
     ]
 }

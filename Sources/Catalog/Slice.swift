@@ -1,0 +1,18 @@
+import Foundation
+
+/// A saved filter: a named view of a dataset that re-evaluates as rows change.
+public struct Slice: Sendable, Hashable, Codable {
+    public var id: String
+    public var datasetID: String
+    public var name: String
+    public var filter: RowFilter
+    public var createdAt: Date
+
+    public init(id: String, datasetID: String, name: String, filter: RowFilter, createdAt: Date) {
+        self.id = id
+        self.datasetID = datasetID
+        self.name = name
+        self.filter = filter
+        self.createdAt = createdAt
+    }
+}
