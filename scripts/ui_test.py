@@ -41,11 +41,15 @@ def import_dataset(name, row_files, vectors_file, dims, metric, metrics_file=Non
     dataset = call("POST", "/v1/datasets", {"name": name})
     for path in row_files:
         call("POST", f"/v1/datasets/{dataset['id']}/rows", raw=open(path, "rb").read())
-    space = call("POST", f"/v1/datasets/{dataset['id']}/spaces", {"name": "pixels" if dims > 2 else "plane", "dims": dims, "metric": metric})
-    report = call("POST", f"/v1/spaces/{space['id']}/vectors", raw=open(vectors_file, "rb").read(), content_type="application/x-ndjson")
+    space = call("POST", f"/v1/datasets/{dataset['id']}/spaces", {"name": "pixels" if dims > 2 else "plane", "dimensions": dims, "metric": metric})
+    report = call("POST", f"/v1/datasets/{dataset['id']}/spaces/{space['id']}/vectors", raw=open(vectors_file, "rb").read(), content_type="application/x-ndjson")
     if metrics_file:
         call("POST", f"/v1/datasets/{dataset['id']}/metrics", raw=open(metrics_file, "rb").read())
     return dataset, space, report
+
+
+def space_path(dataset, space):
+    return f"/v1/datasets/{dataset['id']}/spaces/{space['id']}"
 
 
 # MARK: checks
@@ -131,7 +135,7 @@ if len(point_ids) < 100_000:
     with open(os.path.join(DATA, "points-vectors.ndjson")) as source, open(points_vectors, "w") as subset:
         subset.writelines(line for line in source if line[7:14] in point_ids)
 points, plane, points_report = import_dataset("points-100k", point_files, points_vectors, 2, "l2")
-print(f"setup: imported {fashion_report['imported']} Fashion-MNIST vectors and {points_report['imported']} points "
+print(f"setup: imported {fashion_report['stored']} Fashion-MNIST vectors and {points_report['stored']} points "
       f"in {time.time() - started:.1f} s", flush=True)
 
 options = webdriver.ChromeOptions()
@@ -195,7 +199,7 @@ def text_search():
          or "results for" in driver.find_element(By.ID, "search-status").text, what="the search to answer")
     status = driver.find_element(By.ID, "search-status").text
     try:
-        answer = call("POST", f"/v1/spaces/{pixels['id']}/search", {"text": "a dark ankle boot", "k": 60})
+        answer = call("POST", f"{space_path(fashion, pixels)}/search", {"text": "a dark ankle boot", "k": 60})
         expect("results for" in status and f"{len(answer['hits'])} results" in status, f"UI says {status!r}, API found {len(answer['hits'])}")
         return f"{len(answer['hits'])} results"
     except RuntimeError as error:
@@ -216,27 +220,27 @@ def find_similar():
     wait(lambda: "results for 1 positive" in driver.find_element(By.ID, "search-status").text, what="similar results")
     wait(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#search-grid .card")) >= 12, what="result cards")
     shown = [c.get_attribute("data-id") for c in driver.find_elements(By.CSS_SELECTOR, "#search-grid .card")]
-    answer = call("POST", f"/v1/spaces/{pixels['id']}/search", {"positive": [anchor], "k": 60})
-    expected = [hit["id"] for hit in answer["hits"]]
+    answer = call("POST", f"{space_path(fashion, pixels)}/search", {"positive": [anchor], "k": 60})
+    expected = [hit["row_id"] for hit in answer["hits"]]
     expect(shown[:12] == expected[:12], f"UI shows {shown[:12]}, API answers {expected[:12]}")
-    anchor_label = call("GET", f"/v1/datasets/fashion-mnist-ui/rows/{anchor}")["labels"][0]["class"]
-    same = sum(1 for hit in answer["hits"][:10] if hit["row"]["labels"][0]["class"] == anchor_label)
+    anchor_label = call("GET", f"/v1/datasets/fashion-mnist-ui/rows/{anchor}")["labels"][0]["class_name"]
+    same = sum(1 for hit in answer["hits"][:10] if hit["row"]["labels"][0]["class_name"] == anchor_label)
     # Now with a negative anchor: mark the best hit that is not the anchor as negative (N key).
     driver.find_element(By.CSS_SELECTOR, f'#search-grid .card[data-id="{expected[1]}"]').send_keys("n")
     driver.find_element(By.XPATH, "//div[@id='anchors']//button[text()='Find similar']").click()
     wait(lambda: "1 negative" in driver.find_element(By.ID, "search-status").text, what="the search with a negative anchor")
-    answer = call("POST", f"/v1/spaces/{pixels['id']}/search", {"positive": [anchor], "negative": [expected[1]], "k": 60})
+    answer = call("POST", f"{space_path(fashion, pixels)}/search", {"positive": [anchor], "negative": [expected[1]], "k": 60})
     wait(lambda: [c.get_attribute("data-id") for c in driver.find_elements(By.CSS_SELECTOR, "#search-grid .card")][:10]
-         == [hit["id"] for hit in answer["hits"]][:10], what="results matching the API with the negative anchor")
+         == [hit["row_id"] for hit in answer["hits"]][:10], what="results matching the API with the negative anchor")
     # The threshold slider: keep the top 5%; the readout shows the percentile and the score.
     slider = driver.find_element(By.ID, "search-threshold")
     js("arguments[0].value = 95; arguments[0].dispatchEvent(new Event('input')); arguments[0].dispatchEvent(new Event('change'))", slider)
-    kept = call("POST", f"/v1/spaces/{pixels['id']}/search", {"positive": [anchor], "negative": [expected[1]], "k": 60, "percentile": 95})
+    kept = call("POST", f"{space_path(fashion, pixels)}/search", {"positive": [anchor], "negative": [expected[1]], "k": 60, "percentile": 95})
     wait(lambda: f"{len(kept['hits'])} results" in driver.find_element(By.ID, "search-status").text, what="the thresholded results")
     readout = driver.find_element(By.ID, "threshold-readout").text
     expect("top 5.0% of rows" in readout, f"readout {readout!r}")
-    if kept.get("threshold") is not None:
-        expect(f"score ≥ {kept['threshold']:.3f}" in readout, f"readout {readout!r}, API threshold {kept['threshold']}")
+    if kept.get("score_threshold") is not None:
+        expect(f"score ≥ {kept['score_threshold']:.3f}" in readout, f"readout {readout!r}, API threshold {kept['score_threshold']}")
     shot("search")
     return f"top 12 identical to the API; {same}/10 nearest share the anchor's label {anchor_label}; slider: {readout}"
 
@@ -245,10 +249,10 @@ def find_similar():
 def lasso():
     open_screen("map", "fashion-mnist-ui")
     wait(lambda: js("return window.loupe.map.loaded()"), timeout=120, what="the map")
-    data = call("GET", f"/v1/spaces/{pixels['id']}/map")
+    data = call("GET", f"{space_path(fashion, pixels)}/map")
     b = data["bounds"]
-    cx, cy = (b["minX"] + b["maxX"]) / 2, (b["minY"] + b["maxY"]) / 2
-    rx, ry = (b["maxX"] - b["minX"]) * 0.28, (b["maxY"] - b["minY"]) * 0.28
+    cx, cy = (b["min_x"] + b["max_x"]) / 2, (b["min_y"] + b["max_y"]) / 2
+    rx, ry = (b["max_x"] - b["min_x"]) * 0.28, (b["max_y"] - b["min_y"]) * 0.28
     # A concave seven-pointed star around the centre, drawn with the mouse in lasso mode.
     outline = []
     for i in range(14):
@@ -276,13 +280,13 @@ def lasso():
     chosen = sorted(selection["ids"])
     expect(len(chosen) > 20, f"the lasso selected only {len(chosen)} points")
     expect(chosen == expected_ids, f"UI selected {len(chosen)}, point-in-polygon on the API's coordinates gives {len(expected_ids)}")
-    again = call("POST", f"/v1/spaces/{pixels['id']}/map/select", {"polygon": polygon})
+    again = call("POST", f"{space_path(fashion, pixels)}/map/select", {"polygon": polygon})
     expect(sorted(again["ids"]) == chosen, "the API's own select answers differently")
     # Hover shows a thumbnail; clicking a legend entry shows a cluster summary.
     shot("map")
     driver.find_element(By.CSS_SELECTOR, "#map-legend button").click()
     wait(lambda: "Cluster 0" in driver.find_element(By.ID, "map-selection").text, what="the cluster summary")
-    summary = call("GET", f"/v1/spaces/{pixels['id']}/map/clusters/0")
+    summary = call("GET", f"{space_path(fashion, pixels)}/map/clusters/0")
     expect(f"{summary['size']:,} rows" in driver.find_element(By.ID, "map-selection").text, "cluster size not shown")
     x, y = js("return window.loupe.map.toClient(arguments[0], arguments[1])", data["x"][0], data["y"][0])
     ActionChains(driver).move_to_element_with_offset(canvas, x - ox, y - oy).perform()
@@ -311,12 +315,12 @@ def smart_select():
     wait(lambda: "diverse 40" in driver.find_element(By.ID, "selections-table").text, timeout=60, what="the saved selection")
     selections = call("GET", "/v1/datasets/fashion-mnist-ui/selections")["items"]
     saved = next(s for s in selections if s["name"] == "diverse 40")
-    expect(len(saved["rows"]) == 40 and len(set(saved["rows"])) == 40, f"selection has {len(saved['rows'])} rows")
-    labels = {call("GET", f"/v1/datasets/fashion-mnist-ui/rows/{row}")["labels"][0]["class"] for row in saved["rows"]}
+    expect(len(saved["row_ids"]) == 40 and len(set(saved["row_ids"])) == 40, f"selection has {len(saved['row_ids'])} rows")
+    labels = {call("GET", f"/v1/datasets/fashion-mnist-ui/rows/{row}")["labels"][0]["class_name"] for row in saved["row_ids"]}
     link = driver.find_element(By.CSS_SELECTOR, f'#selections-table tr[data-id="{saved["id"]}"] a.export')
     exported = js("return fetch(arguments[0]).then(r => r.text())", link.get_attribute("href"))
     lines = [json.loads(line) for line in exported.splitlines() if line.strip()]
-    expect(sorted(line["id"] for line in lines) == sorted(saved["rows"]), f"export has {len(lines)} lines")
+    expect(sorted(line["id"] for line in lines) == sorted(saved["row_ids"]), f"export has {len(lines)} lines")
     shot("selections")
     return f"40 distinct rows over {len(labels)} classes; export has {len(lines)} NDJSON lines"
 
@@ -324,10 +328,10 @@ def smart_select():
 @check("jobs screen shows imports with progress and reasons")
 def jobs():
     bad = b'{"id": "fm-00001", "vector": [1, 2]}\n{"id": "no-such-row", "vector": [' + b",".join([b"0.5"] * 784) + b"]}\nnot json\n"
-    call("POST", f"/v1/spaces/{pixels['id']}/vectors?background=true", raw=bad, content_type="application/x-ndjson")
+    call("POST", f"{space_path(fashion, pixels)}/vectors?background=true", raw=bad, content_type="application/x-ndjson")
     open_screen("jobs", "fashion-mnist-ui")
     wait(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#jobs-table tbody tr[data-id]")) > 0, what="a job row")
-    wait(lambda: all(r.get_attribute("data-state") not in ("queued", "running")
+    wait(lambda: all(r.get_attribute("data-state") not in ("pending", "running")
                      for r in driver.find_elements(By.CSS_SELECTOR, "#jobs-table tbody tr[data-id]")), what="jobs to finish")
     api_jobs = call("GET", "/v1/jobs")["items"]
     text = driver.find_element(By.ID, "jobs-table").text
@@ -335,8 +339,11 @@ def jobs():
         expect(job["state"] in text, f"job state {job['state']} not shown")
         if job.get("error"):
             expect(job["error"][:40] in text, f"job error {job['error']!r} not shown")
+        for error in (job.get("report") or {}).get("errors", [])[:5]:
+            expect(error["reason"][:40] in text, f"import error {error['reason']!r} not shown")
     shot("jobs")
-    return f"{len(api_jobs)} job(s): " + ", ".join(f"{j['kind']} {j['state']}" for j in api_jobs)
+    rejected = sum(len((j.get("report") or {}).get("errors", [])) for j in api_jobs)
+    return f"{len(api_jobs)} job(s): " + ", ".join(f"{j['kind']} {j['state']}" for j in api_jobs) + f"; {rejected} rejected lines shown with their reasons"
 
 
 @check("narrow window keeps the layout usable")

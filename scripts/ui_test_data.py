@@ -7,7 +7,7 @@ writes, into OUT:
   fashion-mnist/<Class>/t10k-NNNNN.png   the first COUNT (default 1000) Fashion-MNIST test images
                                          (28x28 gray PNG, Debian dataset-fashion-mnist), through
                                          scripts/prepare-demo-data.py's PNG writer
-  fashion-rows.json                      {"rows": [...]} for POST /v1/datasets/{d}/rows: rowData is
+  fashion-rows.json                      {"rows": [...]} for POST /v1/datasets/{d}/rows: row_data is
                                          the PNG's absolute path, the class is the label, metadata
                                          {index, split}
   fashion-vectors.ndjson                 each image's 784 pixel values / 255 as a vector line
@@ -49,10 +49,10 @@ def fashion(out, count):
                 with open(path, "wb") as f:
                     f.write(demo.png_gray(cols, rows, pixels))
             row_id = f"fm-{i:05d}"
-            records.append({"id": row_id, "rowData": path, "mediaType": "image", "labels": [label],
+            records.append({"id": row_id, "row_data": path, "media_type": "image", "labels": [label],
                             "metadata": {"index": i, "split": "test"}})
             vectors.write(json.dumps({"id": row_id, "vector": [round(p / 255, 4) for p in pixels]}) + "\n")
-            metrics.append({"row": row_id, "name": "ink", "value": round(sum(pixels) / (255 * size), 5)})
+            metrics.append({"row_id": row_id, "name": "ink", "value": round(sum(pixels) / (255 * size), 5)})
     json.dump({"rows": records}, open(os.path.join(out, "fashion-rows.json"), "w"))
     json.dump({"metrics": metrics}, open(os.path.join(out, "fashion-metrics.json"), "w"))
 
@@ -66,7 +66,7 @@ def points(out):
             for i in range(start, start + POINTS_PER_FILE):
                 blob = i % len(centres)
                 x, y, spread = centres[blob]
-                records.append({"id": f"p{i:06d}", "rowData": f"point {i} of blob {blob}", "mediaType": "text",
+                records.append({"id": f"p{i:06d}", "row_data": f"point {i} of blob {blob}", "media_type": "text",
                                 "labels": [f"blob-{blob:02d}"]})
                 vectors.write(f'{{"id":"p{i:06d}","vector":[{generator.gauss(x, spread):.4f},{generator.gauss(y, spread):.4f}]}}\n')
             json.dump({"rows": records}, open(os.path.join(out, f"points-rows-{start // POINTS_PER_FILE:02d}.json"), "w"))

@@ -37,7 +37,7 @@ async function request(method, path, { json, body, headers = {}, query } = {}) {
   }
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') || '';
-  const payload = type.includes('json') ? await response.json().catch(() => null) : await response.text();
+  const payload = type.startsWith('application/json') ? await response.json().catch(() => null) : await response.text();
   if (!response.ok) {
     const error = payload && payload.error;
     throw new ApiError(response.status, error ? error.code : String(response.status),
@@ -46,7 +46,7 @@ async function request(method, path, { json, body, headers = {}, query } = {}) {
   return payload;
 }
 
-/** The row filter as the server's query parameter: JSON of APIRowFilter, omitted when empty. */
+/** The row filter as the server's query parameter (snake_case JSON of a row filter), omitted when empty. */
 export function filterParam(filter) {
   if (!filter) return undefined;
   const clean = {};
@@ -59,31 +59,46 @@ export function filterParam(filter) {
   return Object.keys(clean).length ? JSON.stringify(clean) : undefined;
 }
 
+const inDataset = (dataset) => `/datasets/${enc(dataset)}`;
+const inSpace = (dataset, space) => `/datasets/${enc(dataset)}/spaces/${enc(space)}`;
+
 export const api = {
   datasets: () => request('GET', '/datasets').then((r) => r.items),
-  spaces: (dataset) => request('GET', `/datasets/${enc(dataset)}/spaces`).then((r) => r.items),
-  rows: (dataset, { filter, offset = 0, limit = 100, sort, order } = {}) =>
-    request('GET', `/datasets/${enc(dataset)}/rows`, { query: { offset, limit, filter: filterParam(filter), sort, order } }),
-  row: (dataset, id) => request('GET', `/datasets/${enc(dataset)}/rows/${enc(id)}`),
-  labels: (dataset) => request('GET', `/datasets/${enc(dataset)}/labels`).then((r) => r.items),
-  metrics: (dataset) => request('GET', `/datasets/${enc(dataset)}/metrics`).then((r) => r.items),
-  search: (space, query) => request('POST', `/spaces/${enc(space)}/search`, { json: query }),
-  searchImage: (space, file, query) => request('POST', `/spaces/${enc(space)}/search/image`, {
+  spaces: (dataset) => request('GET', `${inDataset(dataset)}/spaces`).then((r) => r.items),
+  /** A page of rows: {rows, next_cursor, total}. `sort` is a metric name, `-name` descending. */
+  rows: (dataset, { filter, cursor, limit = 100, sort } = {}) =>
+    request('GET', `${inDataset(dataset)}/rows`, { query: { cursor, limit, filter: filterParam(filter), sort } }),
+  row: (dataset, id) => request('GET', `${inDataset(dataset)}/rows/${enc(id)}`),
+  labels: (dataset) => request('GET', `${inDataset(dataset)}/labels`).then((r) => r.items),
+  metrics: (dataset) => request('GET', `${inDataset(dataset)}/metrics`).then((r) => r.items),
+  /** The metric values of some rows, read from the NDJSON export: Map id -> {name: value}. */
+  rowMetrics: async (dataset, ids) => {
+    const text = await request('GET', `${inDataset(dataset)}/export`, { query: { filter: filterParam({ row_ids: ids }) } });
+    const byID = new Map();
+    for (const line of String(text).split('\n')) {
+      if (!line.trim()) continue;
+      const row = JSON.parse(line);
+      byID.set(row.id, Object.fromEntries((row.metrics || []).filter((m) => !m.class).map((m) => [m.name, m.value])));
+    }
+    return byID;
+  },
+  search: (dataset, space, query) => request('POST', `${inSpace(dataset, space)}/search`, { json: query }),
+  searchImage: (dataset, space, file, query) => request('POST', `${inSpace(dataset, space)}/search/image`, {
     body: file, headers: { 'Content-Type': file.type || 'application/octet-stream' }, query,
   }),
-  selections: (dataset) => request('GET', `/datasets/${enc(dataset)}/selections`).then((r) => r.items),
-  createSelection: (dataset, name, rows) => request('POST', `/datasets/${enc(dataset)}/selections`, { json: { name, rows } }),
-  deleteSelection: (dataset, id) => request('DELETE', `/datasets/${enc(dataset)}/selections/${enc(id)}`),
-  slices: (dataset) => request('GET', `/datasets/${enc(dataset)}/slices`).then((r) => r.items),
-  createSlice: (dataset, name, filter) => request('POST', `/datasets/${enc(dataset)}/slices`, { json: { name, filter } }),
-  deleteSlice: (dataset, id) => request('DELETE', `/datasets/${enc(dataset)}/slices/${enc(id)}`),
-  smartSelect: (dataset, body) => request('POST', `/datasets/${enc(dataset)}/smart-select`, { json: body }),
+  selections: (dataset) => request('GET', `${inDataset(dataset)}/selections`).then((r) => r.items),
+  createSelection: (dataset, name, rowIDs) => request('POST', `${inDataset(dataset)}/selections`, { json: { name, row_ids: rowIDs } }),
+  deleteSelection: (dataset, id) => request('DELETE', `${inDataset(dataset)}/selections/${enc(id)}`),
+  slices: (dataset) => request('GET', `${inDataset(dataset)}/slices`).then((r) => r.items),
+  createSlice: (dataset, name, filter) => request('POST', `${inDataset(dataset)}/slices`, { json: { name, filter } }),
+  deleteSlice: (dataset, id) => request('DELETE', `${inDataset(dataset)}/slices/${enc(id)}`),
+  smartSelect: (dataset, body) => request('POST', `${inDataset(dataset)}/smart-select`, { json: body }),
   jobs: () => request('GET', '/jobs').then((r) => r.items),
   cancelJob: (id) => request('POST', `/jobs/${enc(id)}/cancel`),
-  map: (space, colour) => request('GET', `/spaces/${enc(space)}/map`, { query: { colour } }),
-  computeMap: (space, body) => request('POST', `/spaces/${enc(space)}/map/compute`, { json: body }),
-  mapSelect: (space, region) => request('POST', `/spaces/${enc(space)}/map/select`, { json: region }),
-  cluster: (space, cluster) => request('GET', `/spaces/${enc(space)}/map/clusters/${enc(cluster)}`),
+  map: (dataset, space, colour) => request('GET', `${inSpace(dataset, space)}/map`, { query: { colour } }),
+  computeMap: (dataset, space, body) => request('POST', `${inSpace(dataset, space)}/map/compute`, { json: body }),
+  mapSelect: (dataset, space, region) => request('POST', `${inSpace(dataset, space)}/map/select`, { json: region }),
+  cluster: (dataset, space, cluster) => request('GET', `${inSpace(dataset, space)}/map/clusters/${enc(cluster)}`),
 };
 
 /** The URL of a row's thumbnail, made and cached by the server. */

@@ -37,20 +37,20 @@ async function chooseDataset(id) {
     return;
   }
   localStorage.setItem('loupe.dataset', dataset.id);
-  $('#dataset-count').textContent = `${dataset.rowCount.toLocaleString()} rows`;
+  $('#dataset-count').textContent = `${dataset.row_count.toLocaleString()} rows`;
+  state.fields = dataset.fields.map((field) => field.name).sort();
+  state.numericFields = dataset.fields.filter((field) => field.type === 'number').map((field) => field.name).sort();
   try {
-    const [spaces, labels, metrics, sample] = await Promise.all([
-      api.spaces(dataset.id), api.labels(dataset.id), api.metrics(dataset.id), api.rows(dataset.id, { limit: 200 })]);
+    const [spaces, labels, metrics] = await Promise.all([api.spaces(dataset.id), api.labels(dataset.id), api.metrics(dataset.id)]);
     state.spaces = spaces;
     state.labels = labels;
     state.metrics = metrics;
-    state.fields = [...new Set(sample.rows.flatMap((row) => Object.keys(row.metadata)))].sort();
   } catch (error) {
     showError(error, `Loading dataset ${dataset.name}`);
     state.spaces = [];
   }
   const picker = $('#space-picker');
-  picker.replaceChildren(...state.spaces.map((space) => h('option', { value: space.id }, `${space.name} (${space.dims}-d, ${space.metric})`)));
+  picker.replaceChildren(...state.spaces.map((space) => h('option', { value: space.id }, `${space.name} (${space.dimensions}-d, ${space.metric})`)));
   picker.disabled = state.spaces.length === 0;
   const saved = localStorage.getItem(`loupe.space.${dataset.id}`);
   state.space = state.spaces.find((s) => s.id === saved) || state.spaces[0] || null;

@@ -27,18 +27,18 @@ export async function render() {
   const empty = (columns, text) => h('tr', {}, h('td', { colspan: columns, className: 'muted' }, text));
   $('#selections-table tbody').replaceChildren(...(selections.length ? selections.map((selection) => h('tr', { dataset: { id: selection.id } },
     h('td', {}, selection.name),
-    h('td', {}, selection.rows.length.toLocaleString()),
-    h('td', {}, new Date(selection.created).toLocaleString()),
+    h('td', {}, selection.row_ids.length.toLocaleString()),
+    h('td', {}, new Date(selection.created_at).toLocaleString()),
     h('td', { className: 'actions' },
       h('button', { type: 'button', onclick: () => showSelection(selection.id) }, 'Open in gallery'),
-      h('a', { href: exportURL(dataset, { selection: selection.id }), download: fileName(selection.name), className: 'export' }, 'Export NDJSON'),
+      h('a', { href: exportURL(dataset, { selection_id: selection.id }), download: fileName(selection.name), className: 'export' }, 'Export NDJSON'),
       h('button', {
         type: 'button', 'aria-label': `Delete selection ${selection.name}`,
         onclick: () => remove(() => api.deleteSelection(dataset, selection.id), selection.name),
       }, 'Delete')))) : [empty(4, 'No selections yet: mark rows, lasso on the map, or use Smart select.')]));
   $('#slices-table tbody').replaceChildren(...(slices.length ? slices.map((slice) => h('tr', { dataset: { id: slice.id } },
     h('td', {}, slice.name),
-    h('td', {}, slice.rowCount.toLocaleString()),
+    h('td', {}, new Date(slice.created_at).toLocaleString()),
     h('td', {}, h('code', {}, JSON.stringify(slice.filter))),
     h('td', { className: 'actions' },
       h('a', { href: exportURL(dataset, slice.filter), download: fileName(slice.name), className: 'export' }, 'Export NDJSON'),

@@ -30,46 +30,50 @@ export async function openDetail(row) {
   $('#detail-title').textContent = row.id;
   const body = $('#detail-body');
   const dataset = state.dataset.id;
-  const visual = row.mediaType === 'image'
+  const visual = row.media_type === 'image'
     ? h('img', { className: 'large', alt: `Image of row ${row.id}`, src: thumbnailURL(dataset, row.id, 400) })
-    : h('div', { className: 'text' }, row.rowData);
+    : h('div', { className: 'text' }, row.row_data);
   const labelChips = row.labels.length
-    ? h('div', { className: 'chips' }, row.labels.map((label) => h('span', { className: 'chip' + (label.confidence != null ? ' prediction' : '') },
-      label.confidence != null ? `${label.class} (${label.confidence.toFixed(2)})` : label.class)))
+    ? h('div', { className: 'chips' }, row.labels.map((label) => h('span', { className: 'chip' + (label.kind === 'prediction' ? ' prediction' : '') },
+      label.confidence != null ? `${label.class_name} (${label.confidence.toFixed(2)})` : label.class_name)))
     : h('p', { className: 'muted' }, 'No labels');
   const list = (entries) => entries.length
     ? h('dl', {}, entries.flatMap(([key, value]) => [h('dt', {}, key), h('dd', {}, formatValue(value))]))
     : h('p', { className: 'muted' }, 'None');
   const neighbours = h('ul', { className: 'neighbours', 'aria-label': 'Nearest neighbours' }, h('li', { className: 'muted' }, 'Loading…'));
+  const metrics = h('div', {}, h('p', { className: 'muted' }, 'Loading…'));
   body.replaceChildren(
     visual,
     h('dl', {},
-      h('dt', {}, 'Media'), h('dd', {}, row.mediaType),
-      row.globalKey ? [h('dt', {}, 'Global key'), h('dd', {}, row.globalKey)] : [],
-      row.mediaType === 'image' ? [h('dt', {}, 'Source'), h('dd', {}, row.rowData)] : []),
+      h('dt', {}, 'Media'), h('dd', {}, row.media_type),
+      row.global_key ? [h('dt', {}, 'Global key'), h('dd', {}, row.global_key)] : [],
+      row.media_type === 'image' ? [h('dt', {}, 'Source'), h('dd', {}, row.row_data)] : []),
     h('div', { className: 'toolbar' },
       h('button', { type: 'button', className: 'primary', onclick: () => { state.marked.clear(); state.negative.clear(); toggleMarked(row.id, true); emit('find-similar'); } }, 'Find similar'),
       h('button', { type: 'button', onclick: () => toggleMarked(row.id) }, 'Mark'),
       h('button', { type: 'button', onclick: () => toggleNegative(row.id) }, 'Mark negative')),
     h('h3', {}, 'Labels'), labelChips,
     h('h3', {}, 'Metadata'), list(Object.entries(row.metadata)),
-    h('h3', {}, 'Metrics'), list(Object.entries(row.metrics)),
+    h('h3', {}, 'Metrics'), metrics,
     h('h3', {}, `Nearest neighbours${state.space ? ' in ' + state.space.name : ''}`), neighbours,
   );
   panel.focus();
+  api.rowMetrics(dataset, [row.id]).then((byID) => {
+    if (current === row.id) metrics.replaceChildren(list(Object.entries(byID.get(row.id) || {})));
+  }, (error) => metrics.replaceChildren(h('p', { className: 'error' }, error.message)));
   if (!state.space) {
     neighbours.replaceChildren(h('li', { className: 'muted' }, 'This dataset has no embedding space.'));
     return;
   }
   try {
-    const result = await api.search(state.space.id, { positive: [row.id], k: 13 });
+    const result = await api.search(dataset, state.space.id, { positive: [row.id], k: 13 });
     if (current !== row.id) return;
-    const hits = result.hits.filter((hit) => hit.id !== row.id).slice(0, 12);
+    const hits = result.hits.filter((hit) => hit.row_id !== row.id).slice(0, 12);
     neighbours.replaceChildren(...hits.map((hit) => h('li', {},
-      h('button', { type: 'button', title: hit.id, onclick: () => hit.row ? openDetail(hit.row) : api.row(dataset, hit.id).then(openDetail) },
-        hit.row && hit.row.mediaType === 'text'
-          ? h('span', { className: 'snippet' }, hit.row.rowData.slice(0, 80))
-          : h('img', { alt: '', src: thumbnailURL(dataset, hit.id, 96) }),
+      h('button', { type: 'button', title: hit.row_id, onclick: () => hit.row ? openDetail(hit.row) : api.row(dataset, hit.row_id).then(openDetail) },
+        hit.row && hit.row.media_type === 'text'
+          ? h('span', { className: 'snippet' }, hit.row.row_data.slice(0, 80))
+          : h('img', { alt: '', src: thumbnailURL(dataset, hit.row_id, 96) }),
         h('span', {}, hit.score.toFixed(3))))));
     if (!hits.length) neighbours.replaceChildren(h('li', { className: 'muted' }, 'No neighbours (no vector for this row?)'));
   } catch (error) {

@@ -4,7 +4,7 @@
 import { api } from './api.js';
 import { h, $, showError, toast } from './dom.js';
 import { state, on, emit } from './state.js';
-import { Grid, RowPageSource } from './grid.js';
+import { Grid, RowCursorSource } from './grid.js';
 import { openDetail } from './detail.js';
 
 let grid;
@@ -52,8 +52,8 @@ async function refreshSources() {
   }
   select.replaceChildren(
     h('option', { value: '' }, 'whole dataset'),
-    slices.length ? h('optgroup', { label: 'Slices' }, slices.map((s) => h('option', { value: `slice:${s.id}` }, `${s.name} (${s.rowCount})`))) : null,
-    selections.length ? h('optgroup', { label: 'Selections' }, selections.map((s) => h('option', { value: `selection:${s.id}` }, `${s.name} (${s.rows.length})`))) : null,
+    slices.length ? h('optgroup', { label: 'Slices' }, slices.map((s) => h('option', { value: `slice:${s.id}` }, s.name))) : null,
+    selections.length ? h('optgroup', { label: 'Selections' }, selections.map((s) => h('option', { value: `selection:${s.id}` }, `${s.name} (${s.row_ids.length})`))) : null,
   );
   select.value = [...select.options].some((option) => option.value === previous) ? previous : '';
 }
@@ -62,11 +62,12 @@ async function refreshSources() {
 async function resetControls() {
   const form = $('#gallery-filters');
   const option = (value, text = value) => h('option', { value }, text);
-  form.elements.label.replaceChildren(option('', 'any'), ...state.labels.map((l) => option(l.class, `${l.class} (${l.count})`)));
+  const classes = [...new Set(state.labels.map((l) => l.class_name))];
+  const counts = Object.fromEntries(classes.map((name) => [name, state.labels.filter((l) => l.class_name === name).reduce((n, l) => n + l.rows, 0)]));
+  form.elements.label.replaceChildren(option('', 'any'), ...classes.map((name) => option(name, `${name} (${counts[name]})`)));
   form.elements.field.replaceChildren(option('', '—'), ...state.fields.map((f) => option(f)));
   form.elements.metric.replaceChildren(option('', '—'), ...state.metrics.map((m) => option(m.name)));
-  form.elements.sort.replaceChildren(option('', 'insertion order'), option('id', 'id'), option('label', 'label'),
-    ...state.fields.map((f) => option(`metadata:${f}`, f)), ...state.metrics.map((m) => option(`metric:${m.name}`, `metric ${m.name}`)));
+  form.elements.sort.replaceChildren(option('', 'insertion order'), ...state.metrics.map((m) => option(m.name, `metric ${m.name}`)));
   const chooser = $('#card-fields');
   chooser.replaceChildren(h('legend', { className: 'visually-hidden' }, 'Fields shown on each card'),
     ...[...state.fields.map((f) => `metadata:${f}`), ...state.metrics.map((m) => `metric:${m.name}`)].map((key) =>
@@ -83,7 +84,7 @@ async function resetControls() {
   await load();
 }
 
-/** The APIRowFilter the controls describe. */
+/** The row filter the controls describe (the API's snake_case form). */
 function currentFilter() {
   const form = $('#gallery-filters').elements;
   let filter = {};
@@ -92,19 +93,20 @@ function currentFilter() {
     const slice = slices.find((s) => `slice:${s.id}` === source);
     if (slice) filter = structuredClone(slice.filter);
   } else if (source.startsWith('selection:')) {
-    filter.selection = source.slice('selection:'.length);
+    filter.selection_id = source.slice('selection:'.length);
   }
-  if (form.label.value) filter.labels = [...(filter.labels || []), form.label.value];
+  if (form.label.value) filter.labels = [...(filter.labels || []), { any_of: [form.label.value] }];
   if (form.field.value && form.fieldValue.value !== '') {
     const raw = form.fieldValue.value;
     const number = Number(raw);
-    filter.metadata = { ...(filter.metadata || {}), [form.field.value]: { equals: raw.trim() !== '' && !Number.isNaN(number) ? number : raw } };
+    const value = raw.trim() !== '' && !Number.isNaN(number) ? number : raw;
+    filter.metadata = [...(filter.metadata || []), { field: form.field.value, test: { type: 'equals', value } }];
   }
   if (form.metric.value && (form.metricMin.value !== '' || form.metricMax.value !== '')) {
-    const range = {};
-    if (form.metricMin.value !== '') range.min = Number(form.metricMin.value);
-    if (form.metricMax.value !== '') range.max = Number(form.metricMax.value);
-    filter.metrics = { ...(filter.metrics || {}), [form.metric.value]: range };
+    const range = { name: form.metric.value };
+    if (form.metricMin.value !== '') range.minimum = Number(form.metricMin.value);
+    if (form.metricMax.value !== '') range.maximum = Number(form.metricMax.value);
+    filter.metrics = [...(filter.metrics || []), range];
   }
   return filter;
 }
@@ -115,12 +117,17 @@ export async function load() {
   const form = $('#gallery-filters').elements;
   const filter = currentFilter();
   state.galleryFilter = filter;
-  const sort = form.sort.value || undefined;
-  const order = sort ? form.order.value : undefined;
+  const sort = form.sort.value ? (form.order.value === 'desc' ? '-' : '') + form.sort.value : undefined;
   const dataset = state.dataset.id;
   $('#gallery-summary').textContent = 'Loading…';
+  // Rows carry no metrics; a page's are read from the export when the dataset has any.
+  const decorate = async (rows) => {
+    if (!state.metrics.length || !rows.length) return;
+    const byID = await api.rowMetrics(dataset, rows.map((row) => row.id));
+    for (const row of rows) row.metrics = byID.get(row.id) || {};
+  };
   try {
-    const source = await RowPageSource.open((offset, limit) => api.rows(dataset, { filter, offset, limit, sort, order }));
+    const source = await RowCursorSource.open((cursor, limit) => api.rows(dataset, { filter, cursor, limit, sort }), decorate);
     $('#gallery-summary').textContent = `${source.total.toLocaleString()} rows`;
     const painted = grid.setSource(source);
     const images = await painted;
@@ -136,12 +143,12 @@ export async function load() {
 
 async function saveSlice() {
   const filter = currentFilter();
-  delete filter.selection;
+  delete filter.selection_id;
   const name = prompt('Name of the new slice', 'my slice');
   if (!name) return;
   try {
     const slice = await api.createSlice(state.dataset.id, name, filter);
-    toast(`Saved slice “${slice.name}” (${slice.rowCount} rows)`);
+    toast(`Saved slice “${slice.name}”`);
     emit('collections');
   } catch (error) {
     showError(error, 'Saving the slice');
@@ -153,7 +160,7 @@ async function saveMarked() {
   if (!name) return;
   try {
     const selection = await api.createSelection(state.dataset.id, name, [...state.marked]);
-    toast(`Saved selection “${selection.name}” (${selection.rows.length} rows)`);
+    toast(`Saved selection “${selection.name}” (${selection.row_ids.length} rows)`);
     emit('collections');
   } catch (error) {
     showError(error, 'Saving the selection');

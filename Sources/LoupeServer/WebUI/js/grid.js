@@ -122,12 +122,12 @@ export class Grid {
   card({ row, score }, index, total) {
     const marked = state.marked.has(row.id);
     const negative = state.negative.has(row.id);
-    const visual = row.mediaType === 'image'
+    const visual = row.media_type === 'image'
       ? h('img', { className: 'thumb', alt: '', loading: 'eager', decoding: 'async', src: thumbnailURL(state.dataset.id, row.id, 160) })
-      : h('div', { className: 'snippet' }, row.rowData.slice(0, 220));
+      : h('div', { className: 'snippet' }, row.row_data.slice(0, 220));
     const fields = this.fields().map((name) => {
       const [kind, key] = name.split(':');
-      const value = kind === 'metric' ? row.metrics[key] : row.metadata[key];
+      const value = kind === 'metric' ? (row.metrics || {})[key] : row.metadata[key];
       return h('div', {}, `${key}: ${formatValue(value)}`);
     });
     const checkbox = h('input', {
@@ -138,7 +138,7 @@ export class Grid {
     const card = h('div', {
       className: 'card' + (negative ? ' negative' : ''), role: 'option', tabindex: index === this.active ? '0' : '-1',
       'aria-selected': marked ? 'true' : 'false', 'aria-posinset': index + 1, 'aria-setsize': total,
-      'aria-label': `${row.id}${row.labels.length ? ', ' + row.labels.map((l) => l.class).join(', ') : ''}${score !== undefined ? ', score ' + score.toFixed(3) : ''}`,
+      'aria-label': `${row.id}${row.labels.length ? ', ' + row.labels.map((l) => l.class_name).join(', ') : ''}${score !== undefined ? ', score ' + score.toFixed(3) : ''}`,
       dataset: { index: String(index), id: row.id },
       onclick: (event) => {
         this.active = index;
@@ -151,7 +151,7 @@ export class Grid {
     score !== undefined ? h('div', { className: 'score' }, `score ${score.toFixed(3)}`) : null,
     h('div', { className: 'id', title: row.id }, row.id),
     h('div', { className: 'chips' }, row.labels.slice(0, 3).map((label) =>
-      h('span', { className: 'chip' + (label.confidence !== undefined && label.confidence !== null ? ' prediction' : '') }, label.class))),
+      h('span', { className: 'chip' + (label.kind === 'prediction' ? ' prediction' : '') }, label.class_name))),
     h('div', { className: 'fields' }, fields));
     return card;
   }
@@ -207,45 +207,53 @@ export class Grid {
   }
 }
 
-/** A source paged from GET /rows with a filter and sort; pages of 120 rows are fetched on demand. */
-export class RowPageSource {
-  constructor(fetchPage, total, firstPage) {
-    this.fetchPage = fetchPage; // (offset, limit) -> Promise<APIRowPage>
-    this.total = total;
+/** A source paged from GET /rows with a filter and sort. The API pages by cursor, so pages are
+ *  fetched in order up to the one in view; `decorate(rows)` may add to them (metrics). */
+export class RowCursorSource {
+  constructor(fetchPage, decorate) {
+    this.fetchPage = fetchPage; // (cursor, limit) -> Promise<{rows, next_cursor, total}>
+    this.decorate = decorate;   // (rows) -> Promise
+    this.total = 0;
     this.pageSize = 120;
-    this.pages = new Map();
-    this.loading = new Map();
-    if (firstPage) this.pages.set(0, firstPage.rows);
+    this.pages = [];
+    this.next = undefined;
+    this.loading = null;
   }
 
   /** Loads the first page and reads the total from it. */
-  static async open(fetchPage) {
-    const source = new RowPageSource(fetchPage, 0, null);
-    const first = await fetchPage(0, source.pageSize);
-    source.total = first.total;
-    source.pages.set(0, first.rows);
+  static async open(fetchPage, decorate) {
+    const source = new RowCursorSource(fetchPage, decorate);
+    await source.loadNext();
     return source;
   }
 
+  async loadNext() {
+    const page = await this.fetchPage(this.next, this.pageSize);
+    await this.decorate(page.rows);
+    this.total = this.pages.length === 0 ? page.total : this.total;
+    this.pages.push(page.rows);
+    this.next = page.next_cursor;
+    if (!this.next) this.total = this.pages.reduce((sum, rows) => sum + rows.length, 0);
+  }
+
   get(index) {
-    const page = this.pages.get(Math.floor(index / this.pageSize));
+    const page = this.pages[Math.floor(index / this.pageSize)];
     const row = page && page[index % this.pageSize];
     return row ? { row } : undefined;
   }
 
   ensure(start, end) {
-    const wanted = [];
-    for (let page = Math.floor(start / this.pageSize); page <= Math.floor((end - 1) / this.pageSize); page++) {
-      if (this.pages.has(page)) continue;
-      if (!this.loading.has(page)) {
-        this.loading.set(page, this.fetchPage(page * this.pageSize, this.pageSize).then((result) => {
-          this.pages.set(page, result.rows);
-          this.loading.delete(page);
-        }, (error) => { this.loading.delete(page); throw error; }));
+    const last = Math.floor((end - 1) / this.pageSize);
+    if (this.loading) return this.loading;
+    if (this.pages.length > last || !this.next) return Promise.resolve();
+    this.loading = (async () => {
+      try {
+        while (this.pages.length <= last && this.next) await this.loadNext();
+      } finally {
+        this.loading = null;
       }
-      wanted.push(this.loading.get(page));
-    }
-    return Promise.all(wanted);
+    })();
+    return this.loading;
   }
 }
 

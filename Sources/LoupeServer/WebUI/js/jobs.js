@@ -27,12 +27,12 @@ async function poll() {
     if (visible) $('#jobs-table tbody').replaceChildren(h('tr', {}, h('td', { colspan: 6, className: 'error' }, `Could not load jobs: ${error.message}`)));
   }
   if (jobs) render(jobs);
-  const active = jobs ? jobs.some((job) => job.state === 'running' || job.state === 'queued') : false;
+  const active = jobs ? jobs.some((job) => job.state === 'running' || job.state === 'pending') : false;
   timer = setTimeout(poll, visible || active ? 1000 : 5000);
 }
 
 function render(jobs) {
-  const running = jobs.filter((job) => job.state === 'running' || job.state === 'queued').length;
+  const running = jobs.filter((job) => job.state === 'running' || job.state === 'pending').length;
   const badge = $('#jobs-badge');
   badge.hidden = running === 0;
   badge.textContent = String(running);
@@ -45,17 +45,18 @@ function render(jobs) {
   }
   body.replaceChildren(...jobs.map((job) => {
     const fraction = job.total ? job.done / job.total : null;
-    const active = job.state === 'running' || job.state === 'queued';
-    const report = job.report ? ` — ${job.report.imported ?? ''} imported, ${job.report.failed ?? (job.report.errors || []).length} rejected` : '';
+    const active = job.state === 'running' || job.state === 'pending';
+    const report = job.report ? ` — ${job.report.stored.toLocaleString()} stored, ${job.report.rejected.toLocaleString()} rejected` : '';
+    const reasons = (job.report ? job.report.errors : []).slice(0, 5).map((e) => h('div', { className: 'error' }, `line ${e.line}: ${e.reason}`));
     return h('tr', { dataset: { id: job.id, state: job.state } },
-      h('td', {}, job.kind),
-      h('td', {}, job.target),
+      h('td', {}, job.kind.replace(/_/g, ' ')),
+      h('td', {}, job.space_id ? `space ${job.space_id}` : `dataset ${job.dataset_id}`),
       h('td', {}, h('span', { className: `state-${job.state}` }, job.state),
-        job.error ? h('div', { className: 'error' }, job.error) : null),
+        job.error ? h('div', { className: 'error' }, job.error) : null, reasons),
       h('td', {}, fraction === null ? h('progress', { 'aria-label': `${job.kind} progress` })
         : h('progress', { max: 1, value: fraction, 'aria-label': `${job.kind} progress` }),
         ` ${job.done.toLocaleString()}${job.total ? ' / ' + job.total.toLocaleString() : ''}${report}`),
-      h('td', {}, new Date(job.updated).toLocaleTimeString()),
+      h('td', {}, new Date(job.updated_at).toLocaleTimeString()),
       h('td', {}, active ? h('button', { type: 'button', onclick: () => cancel(job) }, 'Cancel') : null));
   }));
 }

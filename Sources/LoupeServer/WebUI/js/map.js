@@ -67,7 +67,7 @@ async function load(refit) {
   fillColourChoices();
   status.textContent = 'Loading the map…';
   try {
-    const data = await api.map(state.space.id, $('#map-colour').value);
+    const data = await api.map(state.dataset.id, state.space.id, $('#map-colour').value);
     map.data = data;
     map.xs = Float32Array.from(data.x);
     map.ys = Float32Array.from(data.y);
@@ -75,7 +75,8 @@ async function load(refit) {
     const { colours, legend } = colourPoints(data.colour, data.ids.length);
     map.colours = colours;
     map.legend = legend;
-    grid = new PointGrid(map.xs, map.ys, data.bounds);
+    const b = data.bounds;
+    grid = new PointGrid(map.xs, map.ys, { minX: b.min_x, minY: b.min_y, maxX: b.max_x, maxY: b.max_y });
     map.selected = null;
     map.selectedIDs = [];
     map.loadedSpace = state.space.id;
@@ -110,7 +111,7 @@ async function recompute() {
   const status = $('#map-status');
   status.textContent = 'Computing the projection and clusters…';
   try {
-    await api.computeMap(state.space.id, {});
+    await api.computeMap(state.dataset.id, state.space.id, {});
     await load(true);
   } catch (error) {
     status.textContent = `Projection failed: ${error.message}`;
@@ -128,7 +129,7 @@ function setTool(tool) {
 
 function fit() {
   if (!map.data) return;
-  const { minX, minY, maxX, maxY } = map.data.bounds;
+  const { min_x: minX, min_y: minY, max_x: maxX, max_y: maxY } = map.data.bounds;
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth * ratio, height = canvas.clientHeight * ratio;
   const scale = 0.92 * Math.min(width / ((maxX - minX) || 1), height / ((maxY - minY) || 1));
@@ -253,7 +254,7 @@ function pointerUp(event) {
   }
   if (drag.kind === 'box') {
     const [x0, y0] = toData(drag.startX, drag.startY), [x1, y1] = toData(drag.x, drag.y);
-    select({ box: { minX: Math.min(x0, x1), minY: Math.min(y0, y1), maxX: Math.max(x0, x1), maxY: Math.max(y0, y1) } });
+    select({ box: { min_x: Math.min(x0, x1), min_y: Math.min(y0, y1), max_x: Math.max(x0, x1), max_y: Math.max(y0, y1) } });
   } else if (drag.kind === 'lasso' && drag.points.length >= 3) {
     select({ polygon: drag.points.flatMap(([x, y]) => toData(x, y)) });
   }
@@ -307,7 +308,7 @@ async function select(region) {
   const status = $('#map-status');
   status.textContent = 'Selecting…';
   try {
-    const result = await api.mapSelect(state.space.id, region);
+    const result = await api.mapSelect(state.dataset.id, state.space.id, region);
     map.lastRegion = region;
     map.selectedIDs = result.ids;
     map.selected = new Uint8Array(map.xs.length);
@@ -385,7 +386,7 @@ function pointClicked(index) {
 async function showCluster(cluster, clickedID) {
   const box = $('#map-selection');
   try {
-    const summary = await api.cluster(state.space.id, cluster);
+    const summary = await api.cluster(state.dataset.id, state.space.id, cluster);
     const dataset = state.dataset.id;
     box.replaceChildren(
       h('h3', {}, `Cluster ${summary.id}: ${summary.name}`),

@@ -87,17 +87,18 @@ async function run(query) {
   status.textContent = 'Searching…';
   const started = performance.now();
   try {
+    const dataset = state.dataset.id;
     const result = query.kind === 'image'
-      ? await api.searchImage(state.space.id, query.file, { k, percentile })
-      : await api.search(state.space.id, { ...query.body, k, percentile });
+      ? await api.searchImage(dataset, state.space.id, query.file, { k, percentile })
+      : await api.search(dataset, state.space.id, { ...query.body, k, percentile });
     const elapsed = performance.now() - started;
     const what = query.kind === 'image' ? `image ${query.file.name}`
       : query.body.text ? `“${query.body.text}”` : `${query.body.positive.length} positive, ${(query.body.negative || []).length} negative anchors`;
     status.replaceChildren(
       h('span', {}, `${result.hits.length} results for ${what}`),
-      h('span', {}, `${result.exact ? 'exact' : 'approximate'}, ${result.candidatesScored.toLocaleString()} candidates scored`),
+      h('span', {}, `${result.is_exact ? 'exact' : 'approximate'}, ${result.candidates_scored.toLocaleString()} candidates scored`),
       h('span', {}, `${elapsed.toFixed(0)} ms`));
-    describeThreshold(result.threshold);
+    describeThreshold(result.score_threshold);
     document.body.dataset.searchDone = String(Date.now());
     await grid.setSource(new HitSource(result.hits));
   } catch (error) {

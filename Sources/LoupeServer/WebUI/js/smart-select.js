@@ -22,7 +22,7 @@ export function openSmartSelect() {
   const orderBy = form.elements.orderBy;
   orderBy.replaceChildren(
     ...state.metrics.map((m) => h('option', { value: `metric:${m.name}` }, `metric ${m.name}`)),
-    ...state.fields.map((f) => h('option', { value: `metadata:${f}` }, f)));
+    ...state.numericFields.map((f) => h('option', { value: `metadata:${f}` }, f)));
   $('#smart-error').textContent = '';
   updateVisibility();
   $('#smart-dialog').showModal();
@@ -48,11 +48,11 @@ async function submit(form, dialog) {
   };
   if (strategy === 'ordered') {
     if (!values.orderBy.value) { $('#smart-error').textContent = 'This dataset has no metadata field or metric to order by.'; return; }
-    body.orderBy = values.orderBy.value;
+    body.order_by = values.orderBy.value;
     body.descending = values.direction.value === 'desc';
   }
-  if (strategy === 'cluster') body.perCluster = values.perCluster.value;
-  if (values.excludeDuplicates.checked) body.duplicateScore = Number(values.duplicateScore.value);
+  if (strategy === 'cluster') body.per_cluster = values.perCluster.value;
+  if (values.excludeDuplicates.checked) body.duplicate_score = Number(values.duplicateScore.value);
   const button = $('#smart-submit');
   button.disabled = true;
   $('#smart-error').textContent = 'Selecting…';
@@ -60,8 +60,8 @@ async function submit(form, dialog) {
   try {
     const result = await api.smartSelect(state.dataset.id, body);
     dialog.close();
-    toast(`Saved “${result.selection.name}”: ${result.selection.rows.length} rows` +
-      (result.duplicatesSkipped ? `, ${result.duplicatesSkipped} near-duplicates skipped` : ''));
+    toast(`Saved “${result.selection.name}”: ${result.selection.row_ids.length} rows` +
+      (result.duplicates_skipped ? `, ${result.duplicates_skipped} near-duplicates skipped` : ''));
     emit('collections');
     location.hash = '#/selections';
   } catch (error) {

@@ -8,9 +8,10 @@ export const state = {
   dataset: null,       // APIDataset
   spaces: [],
   space: null,         // APISpace
-  labels: [],          // [{class, count}]
-  metrics: [],         // [{name, count, min, max, mean}]
-  fields: [],          // metadata field names seen in the dataset's first rows
+  labels: [],          // [{class_name, kind, rows}]
+  metrics: [],         // [{name, count, minimum, maximum, mean}]
+  fields: [],          // the dataset's metadata field names
+  numericFields: [],   // … those of type number
   marked: new Set(),   // positive anchors / rows to act on
   negative: new Set(), // negative anchors
   galleryFilter: {},   // the gallery's APIRowFilter, used by smart select's "gallery's filter"
