@@ -105,6 +105,12 @@ def open_screen(screen, dataset=None):
     wait(lambda: js("return document.body.dataset.ready === 'true'"), what="the UI to start")
 
 
+def open_gallery():
+    """The Fashion-MNIST gallery, once its first cards are in."""
+    open_screen("gallery", "fashion-mnist-ui")
+    wait(lambda: js("return document.querySelectorAll('#gallery-grid .card').length > 0"), what="cards")
+
+
 def inside(x, y, polygon):
     """Even-odd rule with the outline included, as the R-tree's Polygon2D decides."""
     n = len(polygon)
@@ -169,8 +175,7 @@ def gallery():
 
 @check("gallery filters by label and keyboard opens a row")
 def filters():
-    open_screen("gallery", "fashion-mnist-ui")
-    wait(lambda: js("return document.querySelectorAll('#gallery-grid .card').length > 0"), what="cards")
+    open_gallery()
     form = driver.find_element(By.ID, "gallery-filters")
     form.find_element(By.NAME, "label").send_keys("Sneaker")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
@@ -211,8 +216,7 @@ def text_search():
 
 @check("find similar from a row matches the API")
 def find_similar():
-    open_screen("gallery", "fashion-mnist-ui")
-    wait(lambda: js("return document.querySelectorAll('#gallery-grid .card').length > 0"), what="cards")
+    open_gallery()
     anchor = "fm-00000"
     driver.find_element(By.CSS_SELECTOR, f'#gallery-grid .card[data-id="{anchor}"]').click()
     wait(lambda: driver.find_element(By.ID, "detail").is_displayed(), what="the detail panel")
@@ -297,8 +301,7 @@ def lasso():
 
 @check("smart select saves a selection and exports it as NDJSON")
 def smart_select():
-    open_screen("gallery", "fashion-mnist-ui")
-    wait(lambda: js("return document.querySelectorAll('#gallery-grid .card').length > 0"), what="cards")
+    open_gallery()
     driver.find_element(By.ID, "gallery-smart").click()
     dialog = driver.find_element(By.ID, "smart-dialog")
     wait(lambda: dialog.is_displayed(), what="the dialog")
@@ -349,8 +352,7 @@ def jobs():
 @check("narrow window keeps the layout usable")
 def narrow():
     driver.set_window_size(420, 860)
-    open_screen("gallery", "fashion-mnist-ui")
-    wait(lambda: js("return document.querySelectorAll('#gallery-grid .card').length > 0"), what="cards")
+    open_gallery()
     overflow = js("return document.documentElement.scrollWidth - window.innerWidth")
     expect(overflow <= 0, f"the page is {overflow}px wider than the window")
     shot("gallery-narrow")

@@ -4,6 +4,7 @@
 
 import { api } from './api.js';
 import { h, $, showError } from './dom.js';
+import { state } from './state.js';
 
 let timer = 0;
 let visible = false;
@@ -50,7 +51,7 @@ function render(jobs) {
     const reasons = (job.report ? job.report.errors : []).slice(0, 5).map((e) => h('div', { className: 'error' }, `line ${e.line}: ${e.reason}`));
     return h('tr', { dataset: { id: job.id, state: job.state } },
       h('td', {}, job.kind.replace(/_/g, ' ')),
-      h('td', {}, job.space_id ? `space ${job.space_id}` : `dataset ${job.dataset_id}`),
+      h('td', {}, target(job)),
       h('td', {}, h('span', { className: `state-${job.state}` }, job.state),
         job.error ? h('div', { className: 'error' }, job.error) : null, reasons),
       h('td', {}, fraction === null ? h('progress', { 'aria-label': `${job.kind} progress` })
@@ -59,6 +60,14 @@ function render(jobs) {
       h('td', {}, new Date(job.updated_at).toLocaleTimeString()),
       h('td', {}, active ? h('button', { type: 'button', onclick: () => cancel(job) }, 'Cancel') : null));
   }));
+}
+
+/** The job's space or dataset, by name when this page knows it. */
+function target(job) {
+  const dataset = state.datasets.find((d) => d.id === job.dataset_id);
+  const space = state.spaces.find((s) => s.id === job.space_id);
+  if (job.space_id) return `space ${space ? space.name : job.space_id}${dataset ? ' of ' + dataset.name : ''}`;
+  return `dataset ${dataset ? dataset.name : job.dataset_id}`;
 }
 
 async function cancel(job) {
