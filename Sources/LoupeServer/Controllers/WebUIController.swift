@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The web UI: `GET /` answers the page, `GET /ui/**` its stylesheet and ES modules. The files
+/// The web UI: `GET /` answers the page, `GET /ui/…` its stylesheet and ES modules. The files
 /// are embedded in the binary at build time (``WebUIAssets``), so the UI works offline from any
 /// install; no data is in them, so they need no API key (the API calls they make do).
 public struct WebUIController: Sendable {
@@ -12,12 +12,12 @@ public struct WebUIController: Sendable {
     ///   named by `LOUPE_WEB_ROOT` when set (to work on the UI without rebuilding).
     public init(assets: WebUIAssets = .fromEnvironment()) { self.assets = assets }
 
-    /// Adds `GET /` and `GET /ui/**` to `router`.
+    /// Adds `GET /` and `GET /ui/<file>` for each of the UI's files to `router`. One route per
+    /// file, so the OpenAPI document lists exactly what is served.
     public func addRoutes(to router: Router<LoupeRequestContext>) {
         router.get("/") { request, _ in try self.serve("index.html", request: request) }
-        router.get("ui/**") { request, context in
-            let path = context.parameters.getCatchAll().joined(separator: "/")
-            return try self.serve(path, request: request)
+        for path in assets.subresourcePaths {
+            router.get(RouterPath("ui/" + path)) { request, _ in try self.serve(path, request: request) }
         }
     }
 

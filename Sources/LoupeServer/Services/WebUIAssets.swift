@@ -57,6 +57,9 @@ public struct WebUIAssets: Sendable {
         return embedded.keys.sorted()
     }
 
+    /// The files served under `/ui/`: all but the page itself, which is served at `/`.
+    public var subresourcePaths: [String] { paths.filter { $0 != "index.html" } }
+
     /// The file at `path` (relative to WebUI/), or `nil` if there is none.
     /// - Throws: ``APIError`` 400 for a path that climbs out of the folder; a read error from disk.
     func asset(at path: String) throws -> Asset? {
