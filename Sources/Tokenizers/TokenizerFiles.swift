@@ -49,7 +49,7 @@ enum TokenizerFiles {
             return try Data(contentsOf: url)
         } catch {
             throw TokenizerError(
-                .fileUnreadable, "cannot read \(what) \(url.path); check the path (model files come from scripts/fetch-models.sh)",
+                .fileUnreadable, "cannot read \(what) \(url.path); check the path (known models come from `loupe models fetch`)",
                 underlying: error)
         }
     }

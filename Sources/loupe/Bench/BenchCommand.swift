@@ -5,6 +5,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Loupe's speed and quality on real data.",
-        subcommands: [ANNBenchCommand.self, TreesBenchCommand.self, MinHashBenchCommand.self, RTreeBenchCommand.self,
-                      ImportBenchCommand.self, HTTPBenchCommand.self])
+        subcommands: [
+            ANNBenchCommand.self, TreesBenchCommand.self, MinHashBenchCommand.self, RTreeBenchCommand.self, ImagesBenchCommand.self,
+            CurationBenchCommand.self, TextEncoderBenchCommand.self, ImportBenchCommand.self, HTTPBenchCommand.self,
+        ])
 }

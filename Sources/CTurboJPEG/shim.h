@@ -1,0 +1,2 @@
+// libjpeg-turbo's TurboJPEG API (Debian: libturbojpeg0-dev installs it as <turbojpeg.h>).
+#include <turbojpeg.h>
