@@ -1,11 +1,12 @@
 # Loupe — the two commands of the quick start, and a few more for developers.
 #   make demo   set up everything and run Loupe's main job (for now: the vector-search benchmark
 #               against hnswlib and faiss on real Fashion-MNIST data, printed as a table)
-#   make test   the whole test suite (fetches the test models first: make models)
+#   make test   the whole test suite (fetches the test models first: make models), then the web
+#               UI's browser tests (make test-ui)
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http clean
+.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -21,6 +22,11 @@ models: deps
 
 test: deps models
 	$(SWIFT) test
+	scripts/test-ui.sh
+
+# The web UI in headless Chromium against a live `loupe serve` (scripts/test-ui.sh).
+test-ui: deps
+	scripts/test-ui.sh
 
 demo: deps
 	scripts/bench-ann.sh fashion-mnist

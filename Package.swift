@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Curation", targets: ["Curation"]),
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "LoupeServer", targets: ["LoupeServer"]),
+        .library(name: "Curation", targets: ["Curation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -110,15 +111,25 @@ let package = Package(
             ]
         ),
         // The HTTP API (Hummingbird): routes, errors at the edge, API keys, OpenAPI document.
+        // The web UI's files (WebUI/) are compiled in by the EmbedWebUI plugin.
         .target(
             name: "LoupeServer",
             dependencies: [
                 "Catalog",
-                "VectorMath",
+                "VectorMath", "VectorIndex",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["WebUI"],
+            plugins: ["EmbedWebUI"]
+        ),
+        // Writes the web UI's files into Swift source for the EmbedWebUI plugin.
+        .executableTarget(name: "EmbedWebUITool"),
+        .plugin(
+            name: "EmbedWebUI",
+            capability: .buildTool(),
+            dependencies: ["EmbedWebUITool"]
         ),
         .executableTarget(
             name: "loupe",
@@ -126,6 +137,8 @@ let package = Package(
                 "Encoders",
                 "Curation",
                 "Catalog",
+                "Encoders",
+                "Curation",
                 "VectorIndex",
                 "VectorMath",
                 "NeuralNet",

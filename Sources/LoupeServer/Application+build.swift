@@ -65,6 +65,7 @@ public func buildRouter(
         APIKeyMiddleware(keys: keys)
     }
     router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
+    WebUIController().addRoutes(to: router)
     router.get("v1/health") { _, context in
         Health(status: "ok", auth: try keys.hasActiveKeys() ? "keys" : "open", scope: context.scope?.rawValue)
     }
@@ -76,6 +77,7 @@ public func buildRouter(
     SpaceController(repository: service, spool: spool, importJobs: importJobs).addRoutes(to: v1.group("datasets/:dataset/spaces"))
     SearchController(service: service).addRoutes(spaces: v1.group("datasets/:dataset/spaces"), v1: v1)
     JobController(repository: service, importJobs: importJobs).addRoutes(to: v1.group("jobs"))
+    addWebUIRoutes(to: v1, service: service, dataDirectory: spoolDirectory.deletingLastPathComponent())
     return router
 }
 

@@ -19,10 +19,10 @@ public enum OpenAPIDocument {
                     + "'Authorization: Bearer <key>'; x-scope says which scope an operation needs (read < write < admin)."),
         ],
         "servers": [["url": "/"]],
-        "paths": .object(paths),
+        "paths": .object(paths + webUIPaths),
         "components": [
             "securitySchemes": ["apiKey": ["type": "http", "scheme": "bearer", "description": "A key from `loupe keys create`."]],
-            "schemas": .object(schemas),
+            "schemas": .object(schemas + webUISchemas),
             "responses": .object(errorResponses.map { ($0.name, response($0.description, schema: "Error")) }),
         ],
     ]
@@ -38,8 +38,8 @@ public enum OpenAPIDocument {
 
     // MARK: Paths
 
-    private static let dataset = pathParameter("dataset", "A dataset id or name.")
-    private static let space = pathParameter("space", "A space id or name (in the dataset).")
+    static let dataset = pathParameter("dataset", "A dataset id or name.")
+    static let space = pathParameter("space", "A space id or name (in the dataset).")
 
     private static let paths: [(String, JSONValue)] = [
         ("/openapi.json", ["get": operation("This document.", scope: nil, responses: [("200", ["description": "The OpenAPI document."])])]),
@@ -240,7 +240,7 @@ public enum OpenAPIDocument {
         ("Unprocessable", "The values break a rule (dimensions, NaN, ranges)."),
     ]
 
-    private static func operation(
+    static func operation(
         _ summary: String, scope: APIScope?, parameters: [JSONValue] = [], body: JSONValue? = nil, responses: [(String, JSONValue)]
     ) -> JSONValue {
         var fields: [(String, JSONValue)] = [("summary", .string(summary))]
@@ -264,10 +264,10 @@ public enum OpenAPIDocument {
     private static func response(_ description: String, schema: String) -> JSONValue {
         ["description": .string(description), "content": ["application/json": ["schema": ref(schema)]]]
     }
-    private static func ok(_ schema: String, _ description: String = "OK.") -> JSONValue { response(description, schema: schema) }
-    private static func error(_ name: String) -> JSONValue { ["$ref": .string("#/components/responses/\(name)")] }
+    static func ok(_ schema: String, _ description: String = "OK.") -> JSONValue { response(description, schema: schema) }
+    static func error(_ name: String) -> JSONValue { ["$ref": .string("#/components/responses/\(name)")] }
     private static let noContent: JSONValue = ["description": "Deleted."]
-    private static func json(_ schema: String) -> JSONValue {
+    static func json(_ schema: String) -> JSONValue {
         ["required": true, "content": ["application/json": ["schema": ref(schema)]]]
     }
     private static let imageBody: JSONValue = [
@@ -278,10 +278,10 @@ public enum OpenAPIDocument {
             "image/webp": ["schema": ["type": "string", "contentMediaType": "image/webp"]],
         ],
     ]
-    private static func pathParameter(_ name: String, _ description: String) -> JSONValue {
+    static func pathParameter(_ name: String, _ description: String) -> JSONValue {
         ["name": .string(name), "in": "path", "required": true, "description": .string(description), "schema": ["type": "string"]]
     }
-    private static func queryParameter(_ name: String, _ description: String, _ schema: JSONValue) -> JSONValue {
+    static func queryParameter(_ name: String, _ description: String, _ schema: JSONValue) -> JSONValue {
         ["name": .string(name), "in": "query", "required": false, "description": .string(description), "schema": schema]
     }
     private static let filterParameters: [JSONValue] = [
