@@ -1,11 +1,12 @@
 # Loupe — the two commands of the quick start, and a few more for developers.
 #   make demo   set up everything and run Loupe's main job (for now: the vector-search benchmark
 #               against hnswlib and faiss on real Fashion-MNIST data, printed as a table)
-#   make test   the whole test suite (fetches the test models first: make models)
+#   make test   the whole test suite (fetches the test models first: make models), then the web
+#               UI's browser tests (make test-ui)
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-image-encoder clean
+.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -21,6 +22,11 @@ models: deps
 
 test: deps models
 	$(SWIFT) test
+	scripts/test-ui.sh
+
+# The web UI in headless Chromium against a live `loupe serve` (scripts/test-ui.sh).
+test-ui: deps
+	scripts/test-ui.sh
 
 demo: deps
 	scripts/bench-ann.sh fashion-mnist
@@ -45,9 +51,28 @@ bench-rtree: deps
 bench-images: deps
 	scripts/bench-images.sh
 
+# k-means against scikit-learn and UMAP against umap-learn on Fashion-MNIST's 10k test images.
+bench-curation: deps
+	scripts/bench-curation.sh
+
+# MiniLM sentence embeddings against PyTorch (sentence-transformers) on WordNet glosses, batch 32,
+# 2 threads; creates the peer's torch environment on first run (several GB).
+bench-encoders: deps
+	scripts/bench-encoders.sh
+
 # EfficientNet-Lite0 images/s and peak memory against PyTorch (encoder_peers.py), same pixels.
 bench-image-encoder: deps
 	scripts/bench-image-encoder.sh
+
+# The catalog's vector import (NDJSON, .npy), index build and in-process search on 100k × 384
+# seeded vectors, against Python + orjson + sqlite3 and hnswlib on the same files.
+bench-import: deps
+	scripts/bench-import.sh
+
+# Search over HTTP on 100k × 384 (HNSW): own load generator and wrk against the in-process search.
+bench-http: deps
+	scripts/install-system-packages.sh bench
+	scripts/bench-http.sh
 
 clean:
 	rm -rf .build .bench

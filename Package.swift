@@ -13,10 +13,19 @@ let package = Package(
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Encoders", targets: ["Encoders"]),
+        .library(name: "Curation", targets: ["Curation"]),
+        .library(name: "Catalog", targets: ["Catalog"]),
+        .library(name: "LoupeServer", targets: ["LoupeServer"]),
+        .library(name: "Curation", targets: ["Curation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // OpenBLAS through its CBLAS header (Debian `libopenblas-dev`).
@@ -47,7 +56,16 @@ let package = Package(
         // Tensor, operations and weight readers the encoders run on.
         .target(
             name: "NeuralNet",
-            dependencies: ["CBLAS", "VectorMath", "CVectorKernels", "CConvolutionKernels"]
+            dependencies: ["CBLAS", "VectorMath", "CVectorKernels", "CConvolutionKernels"],
+            // The element-wise kernels are SIMD8 code that is ~50× slower unoptimised; -O in debug
+            // builds too keeps the encoder tests (real MiniLM forward passes) fast.
+            swiftSettings: [.unsafeFlags(["-O"])]
+        ),
+        // Curation over vectors: clustering, 2-D projection, selection, near-duplicates, per-row
+        // scores, metric aggregates. No storage, no HTTP.
+        .target(
+            name: "Curation",
+            dependencies: ["VectorIndex", "VectorMath", "CVectorKernels", "CBLAS"]
         ),
         // Text → token ids (BERT WordPiece, CLIP byte-level BPE); Foundation only.
         .target(name: "Tokenizers"),
@@ -77,23 +95,63 @@ let package = Package(
         .target(
             name: "Encoders",
             dependencies: [
-                "NeuralNet", "Tokenizers", "CTurboJPEG", "CWebP", "CImageShims",
+                "NeuralNet", "Tokenizers", "VectorMath", "CTurboJPEG", "CWebP", "CImageShims",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        // Datasets, data rows, embedding spaces, vectors, labels, metrics, jobs; the Store protocol
+        // and its SQLite implementation (GRDB); import, export and search. No HTTP.
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "VectorIndex",
+                "VectorMath",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        // The HTTP API (Hummingbird): routes, errors at the edge, API keys, OpenAPI document.
+        // The web UI's files (WebUI/) are compiled in by the EmbedWebUI plugin.
+        .target(
+            name: "LoupeServer",
+            dependencies: [
+                "Catalog",
+                "VectorMath", "VectorIndex",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["WebUI"],
+            plugins: ["EmbedWebUI"]
+        ),
+        // Writes the web UI's files into Swift source for the EmbedWebUI plugin.
+        .executableTarget(name: "EmbedWebUITool"),
+        .plugin(
+            name: "EmbedWebUI",
+            capability: .buildTool(),
+            dependencies: ["EmbedWebUITool"]
         ),
         .executableTarget(
             name: "loupe",
             dependencies: [
                 "Encoders",
-                "NeuralNet",
+                "Curation",
+                "Catalog",
+                "Encoders",
+                "Curation",
                 "VectorIndex",
                 "VectorMath",
+                "NeuralNet",
+                "LoupeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["VectorMath", "VectorIndex"],
+            dependencies: ["VectorMath", "VectorIndex", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -103,6 +161,22 @@ let package = Package(
         .testTarget(
             name: "VectorIndexTests",
             dependencies: ["VectorIndex", "VectorMath", "TestSupport"]
+        ),
+        // Deterministic test models and fixtures shared by the catalog tests and their child process.
+        .target(
+            name: "CatalogTestSupport",
+            dependencies: ["Catalog", "VectorMath"],
+            path: "Tests/CatalogTestSupport"
+        ),
+        // Imports vectors into a catalog and waits to be killed: the kill -9 durability test's child.
+        .executableTarget(
+            name: "catalog-crash-helper",
+            dependencies: ["Catalog", "CatalogTestSupport"],
+            path: "Tests/CatalogCrashHelper"
+        ),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: ["Catalog", "CatalogTestSupport", "VectorIndex", "VectorMath", "TestSupport", "catalog-crash-helper"]
         ),
         .testTarget(
             name: "NeuralNetTests",
@@ -115,6 +189,20 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "CurationSelectTests",
+            dependencies: ["Curation", "VectorIndex", "VectorMath", "TestSupport"]
+        ),
+        .testTarget(
+            name: "CurationTests",
+            dependencies: ["Curation", "VectorIndex", "VectorMath", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TextEncodersTests",
+            dependencies: ["Encoders", "NeuralNet", "Tokenizers", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
             name: "VisionEncodersTests",
             dependencies: ["Encoders", "NeuralNet", "TestSupport"],
             resources: [.copy("Fixtures")]
@@ -123,6 +211,17 @@ let package = Package(
             name: "TokenizersTests",
             dependencies: ["Tokenizers", "TestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LoupeServerTests",
+            dependencies: [
+                "LoupeServer",
+                "Catalog",
+                "CatalogTestSupport",
+                "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -21,6 +21,9 @@ public struct NeuralNetError: Error, Sendable, CustomStringConvertible {
         public static let shapeMismatch = Code("shapeMismatch")
         /// A model configuration (config.json) is missing a field or has an unsupported value.
         public static let badConfiguration = Code("badConfiguration")
+        /// An input is out of range for the model (a token id outside the vocabulary, a sequence
+        /// longer than its position table, pixel data of the wrong size).
+        public static let invalidInput = Code("invalidInput")
     }
 
     public let code: Code

@@ -1,7 +1,7 @@
 extension Array where Element: Comparable {
     /// Sorts the array ascending and drops repeated elements.
     /// - Complexity: O(n log n), in place.
-    mutating func sortAndRemoveDuplicates() {
+    public mutating func sortAndRemoveDuplicates() {
         sort()
         guard count > 1 else { return }
         var kept = 1

@@ -2,9 +2,12 @@ import ArgumentParser
 
 /// The `loupe` command line.
 @main
-struct Loupe: ParsableCommand {
+struct Loupe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loupe",
         abstract: "A self-hosted embeddings catalog.",
-        subcommands: [ModelsCommand.self, BenchCommand.self])
+        subcommands: [
+            DatasetsCommand.self, ImportCommand.self, SpacesCommand.self, SearchCommand.self, ExportCommand.self,
+            ServeCommand.self, KeysCommand.self, InferCommand.self, ModelsCommand.self, BenchCommand.self,
+        ])
 }

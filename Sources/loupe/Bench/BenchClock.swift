@@ -9,6 +9,15 @@ enum BenchClock {
         return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 
+    /// CPU seconds (user + system) this process has used, all threads together: on a shared
+    /// machine, the part of a wall-clock time that was this process's own work.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
+    }
+
     /// Runs `body` and returns its duration in seconds.
     @discardableResult
     static func time(_ body: () throws -> Void) rethrows -> Double {

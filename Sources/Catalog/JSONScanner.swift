@@ -1,0 +1,292 @@
+import Foundation
+
+/// A hand-written scanner over the bytes of one JSON text, for the NDJSON hot path: it reads
+/// strings, numbers and arrays of numbers without allocating per value, and skips any other
+/// value. Errors carry the 1-based column.
+struct JSONScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// `bytes`' start, read without bounds checks where the loop checks `position < count`.
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    var position: Int
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        // An empty buffer may have no address; a non-null one that is never read (count is 0) stands in.
+        base = bytes.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt8>.alignment).unsafelyUnwrapped
+        count = bytes.count
+        position = 0
+    }
+
+    struct Failure: Error {
+        var column: Int
+        var reason: String
+        var message: String { "bad JSON at column \(column): \(reason)" }
+    }
+
+    var atEnd: Bool { position >= bytes.count }
+
+    func fail(_ reason: String) -> Failure { Failure(column: position + 1, reason: reason) }
+
+    @inline(__always) mutating func skipWhitespace() {
+        while position < count {
+            let byte = base[position]
+            guard byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D else { return }
+            position += 1
+        }
+    }
+
+    @inline(__always) func peek() -> UInt8? { position < count ? base[position] : nil }
+
+    mutating func expect(_ byte: UInt8, _ what: String) throws(Failure) {
+        skipWhitespace()
+        guard peek() == byte else { throw fail(peek() == nil ? "the line ends where \(what) was expected" : "expected \(what)") }
+        position += 1
+    }
+
+    /// Reads a string (the opening quote next), resolving escapes and checking UTF-8.
+    mutating func string() throws(Failure) -> String {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string") }
+        position += 1
+        let start = position
+        // Fast path: no escapes.
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                position += 1
+                guard let text = String(validating: raw, as: UTF8.self) else { throw Failure(column: start + 1, reason: "the string is not valid UTF-8") }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw fail("a control character inside a string") }
+            position += 1
+        }
+        var out = [UInt8](bytes[start..<position])
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: out, as: UTF8.self) else { throw Failure(column: start + 1, reason: "the string is not valid UTF-8") }
+                return text
+            case UInt8(ascii: "\\"):
+                guard position < bytes.count else { throw fail("the line ends inside a string") }
+                let escape = bytes[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
+                            throw fail("a lone UTF-16 surrogate in \\u escape")
+                        }
+                        position += 2
+                        let low = try hex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw fail("a lone UTF-16 surrogate in \\u escape") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw fail("a lone UTF-16 surrogate in \\u escape")
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw fail("an invalid \\u escape") }
+                    out.append(contentsOf: Array(String(Character(unicode)).utf8))
+                default:
+                    throw fail("an invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
+                }
+            default:
+                if byte < 0x20 { throw fail("a control character inside a string") }
+                out.append(byte)
+            }
+        }
+        throw fail("the line ends inside a string")
+    }
+
+    private mutating func hex4() throws(Failure) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw fail("a short \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[position]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw fail("a bad hex digit in \\u escape")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    /// Reads a number; also accepts `NaN`, `Infinity` and `-Infinity` (as Python writes them)
+    /// so that they can be reported as non-finite rather than as bad JSON.
+    @inline(__always) mutating func number() throws(Failure) -> Double {
+        skipWhitespace()
+        let start = position
+        var p = position
+        let end = count
+        let base = base
+        var negative = false
+        if p < end && base[p] == UInt8(ascii: "-") {
+            negative = true
+            p += 1
+        }
+        guard p < end else { throw fail("expected a number") }
+        let first = base[p]
+        if first == UInt8(ascii: "N") || first == UInt8(ascii: "I") {
+            position = p
+            return try nonFinite(negative: negative)
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        if first == UInt8(ascii: "0") {
+            p += 1
+        } else {
+            guard first &- UInt8(ascii: "1") < 9 else { position = p; throw fail("expected a number") }
+            while p < end {
+                let digit = base[p] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(digit); digits += 1 } else { exponent += 1 }
+                p += 1
+            }
+        }
+        if p < end && base[p] == UInt8(ascii: ".") {
+            p += 1
+            let fractionStart = p
+            while p < end {
+                let digit = base[p] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                if digits < 19 {
+                    if mantissa != 0 || digit != 0 { digits += 1 }
+                    mantissa = mantissa &* 10 &+ UInt64(digit)
+                    exponent -= 1
+                }
+                p += 1
+            }
+            guard p > fractionStart else { position = p; throw fail("a number with no digits after its decimal point") }
+        }
+        if p < end && (base[p] | 0x20) == UInt8(ascii: "e") {
+            p += 1
+            var exponentNegative = false
+            if p < end && (base[p] == UInt8(ascii: "-") || base[p] == UInt8(ascii: "+")) {
+                exponentNegative = base[p] == UInt8(ascii: "-")
+                p += 1
+            }
+            var value = 0
+            let exponentStart = p
+            while p < end {
+                let digit = base[p] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                if value < 100_000 { value = value * 10 + Int(digit) }
+                p += 1
+            }
+            guard p > exponentStart else { position = p; throw fail("a number with an empty exponent") }
+            exponent += exponentNegative ? -value : value
+        }
+        position = p
+        // Clinger's fast path: an exact mantissa times an exact power of ten is rounded once.
+        if digits <= 15 && exponent >= -22 && exponent <= 22 {
+            let value = exponent < 0 ? Double(mantissa) / Self.powerOfTen(-exponent) : Double(mantissa) * Self.powerOfTen(exponent)
+            return negative ? -value : value
+        }
+        return slowNumber(from: start)
+    }
+
+    /// 10^exponent for 0...22, exactly (each is a Double with an exact value).
+    @inline(__always) static func powerOfTen(_ exponent: Int) -> Double {
+        withUnsafePointer(to: powersOfTenTuple) { tuple in
+            tuple.withMemoryRebound(to: Double.self, capacity: 23) { $0[exponent] }
+        }
+    }
+
+    private static let powersOfTenTuple: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double,
+                                          Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double) =
+        (1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22)
+
+    /// Parses the number at `start..<position` with `strtod` (correctly rounded).
+    private func slowNumber(from start: Int) -> Double {
+        var buffer = [CChar](repeating: 0, count: position - start + 1)
+        for i in start..<position { buffer[i - start] = CChar(bitPattern: bytes[i]) }
+        return strtod(buffer, nil)
+    }
+
+    private mutating func nonFinite(negative: Bool) throws(Failure) -> Double {
+        for (word, value) in [("NaN", Double.nan), ("Infinity", Double.infinity)] {
+            let utf8 = Array(word.utf8)
+            if position + utf8.count <= bytes.count && Array(bytes[position..<position + utf8.count]) == utf8 {
+                position += utf8.count
+                return negative ? -value : value
+            }
+        }
+        throw fail("expected a number")
+    }
+
+    /// Skips one value of any kind.
+    mutating func skipValue(depth: Int = 0) throws(Failure) {
+        guard depth < 64 else { throw fail("values nested more than 64 deep") }
+        skipWhitespace()
+        guard let byte = peek() else { throw fail("the line ends where a value was expected") }
+        switch byte {
+        case UInt8(ascii: "\""):
+            _ = try string()
+        case UInt8(ascii: "{"):
+            position += 1
+            skipWhitespace()
+            if peek() == UInt8(ascii: "}") { position += 1; return }
+            while true {
+                _ = try string()
+                try expect(UInt8(ascii: ":"), "':'")
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                if peek() == UInt8(ascii: ",") { position += 1; continue }
+                try expect(UInt8(ascii: "}"), "',' or '}'")
+                return
+            }
+        case UInt8(ascii: "["):
+            position += 1
+            skipWhitespace()
+            if peek() == UInt8(ascii: "]") { position += 1; return }
+            while true {
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                if peek() == UInt8(ascii: ",") { position += 1; continue }
+                try expect(UInt8(ascii: "]"), "',' or ']'")
+                return
+            }
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default: _ = try number()
+        }
+    }
+
+    mutating func literal(_ word: String) throws(Failure) {
+        let utf8 = Array(word.utf8)
+        guard position + utf8.count <= bytes.count, Array(bytes[position..<position + utf8.count]) == utf8 else {
+            throw fail("expected a value")
+        }
+        position += utf8.count
+    }
+
+    /// Reads the text of a scalar used as an identifier: a string, or an integer written bare.
+    mutating func identifier() throws(Failure) -> String {
+        skipWhitespace()
+        if peek() == UInt8(ascii: "\"") { return try string() }
+        let start = position
+        if peek() == UInt8(ascii: "-") { position += 1 }
+        while let byte = peek(), byte &- UInt8(ascii: "0") < 10 { position += 1 }
+        guard position > start, peek() != UInt8(ascii: "."), peek() != UInt8(ascii: "e"), peek() != UInt8(ascii: "E") else {
+            throw fail("an id must be a string or an integer")
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+    }
+}

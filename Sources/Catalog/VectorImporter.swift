@@ -1,0 +1,267 @@
+import Foundation
+import VectorMath
+
+/// Streams a vector file into a space: read a block, parse and check it (on several threads),
+/// resolve its keys to row slots, commit it — parsing the next block while the previous one
+/// commits.
+struct VectorImporter {
+    let catalog: Catalog
+    let space: EmbeddingSpace
+    let progress: ProgressHandler?
+
+    /// Bytes of NDJSON per block (and per commit).
+    static let ndjsonBlockBytes = 24 << 20
+    /// Bytes of .npy data per block.
+    static let npyBlockBytes = 24 << 20
+
+    /// Parsed vectors of one block with the lines they came from.
+    typealias Chunk = NDJSONVectorParser.Block
+
+    // MARK: NDJSON
+
+    func importNDJSON(path: String) async throws -> ImportReport {
+        let start = ContinuousClock.now
+        let file = try InputFile(path: path)
+        let parser = NDJSONVectorParser(dimensions: space.dimensions, threads: catalog.configuration.threads)
+        var offset = 0
+        var line = 1
+        /// Finds the block at `offset` cut after its last newline, and starts parsing it (from the
+        /// file's mapping: no copy).
+        func nextBlock() throws -> Task<(Chunk, Int), any Error>? {
+            guard offset < file.size else { return nil }
+            let (start, length, lines) = try file.withBytes(at: offset, count: Self.ndjsonBlockBytes) { bytes -> (Int, Int, Int) in
+                var length = bytes.count
+                if offset + length < file.size {
+                    guard let lastNewline = bytes.lastIndex(of: 0x0A) else {
+                        throw CatalogError.invalid("line \(line) of '\(path)' is longer than \(Self.ndjsonBlockBytes >> 20) MiB")
+                    }
+                    length = lastNewline + 1
+                }
+                return (offset, length, NDJSONVectorParser.countLines(UnsafeBufferPointer(rebasing: bytes[..<length])))
+            }
+            let firstLine = line
+            offset += length
+            line += lines
+            let done = offset
+            return Task.detached {
+                (try file.withBytes(at: start, count: length) { parser.parse($0, firstLine: firstLine) }, done)
+            }
+        }
+        return try await run(start: start, total: file.size, nextBlock: nextBlock)
+    }
+
+    // MARK: .npy
+
+    func importNPY(path: String, idsPath: String, byGlobalKey: Bool) async throws -> ImportReport {
+        let start = ContinuousClock.now
+        let file = try InputFile(path: path)
+        let header = try NpyHeader.read(file)
+        guard header.columns == space.dimensions else {
+            throw CatalogError(.dimensionMismatch, "'\(path)' holds \(header.columns)-d vectors; space '\(space.name)' holds \(space.dimensions)-d")
+        }
+        let idLines = try Self.countIDLines(idsPath)
+        guard idLines == header.rows else {
+            throw CatalogError(.invalidArgument, "'\(idsPath)' has \(idLines) ids for the \(header.rows) rows of '\(path)'; they must match line for row")
+        }
+        var ids = try LineReader(path: idsPath)
+        let rowsPerBlock = max(1, Self.npyBlockBytes / (header.columns * header.itemSize))
+        var row = 0
+        let metric = space.metric
+        func nextBlock() throws -> Task<(Chunk, Int), any Error>? {
+            guard row < header.rows else { return nil }
+            let count = min(rowsPerBlock, header.rows - row)
+            var keys: [String] = []
+            keys.reserveCapacity(count)
+            for _ in 0..<count { keys.append(try ids.nextString()?.trimmingCharacters(in: .whitespaces) ?? "") }
+            let first = row
+            row += count
+            return Task.detached {
+                let values = try Self.readRows(file: file, header: header, first: first, count: count)
+                return (Self.check(values: values, keys: keys, firstLine: first + 1, metric: metric, byGlobalKey: byGlobalKey,
+                                   dimensions: header.columns), first + count)
+            }
+        }
+        return try await run(start: start, total: header.rows, nextBlock: nextBlock)
+    }
+
+    /// Lines in an ids file, a last line without a newline included.
+    static func countIDLines(_ path: String) throws -> Int {
+        let file = try InputFile(path: path)
+        var count = 0
+        var offset = 0
+        var last: UInt8 = 0x0A
+        while offset < file.size {
+            let bytes = try file.bytes(at: offset, count: 8 << 20)
+            count += bytes.withUnsafeBufferPointer(NDJSONVectorParser.countLines)
+            last = bytes.last ?? last
+            offset += bytes.count
+        }
+        return count + (last == 0x0A ? 0 : 1)
+    }
+
+    /// Rows `first..<first + count` of the array as row-major Float32.
+    static func readRows(file: InputFile, header: NpyHeader, first: Int, count: Int) throws -> [Float] {
+        let columns = header.columns
+        var values = [Float](repeating: 0, count: count * columns)
+        if !header.fortranOrder && header.itemSize == 4 {
+            try values.withUnsafeMutableBytes { out in
+                try file.withBytes(at: header.dataOffset + first * columns * 4, count: count * columns * 4) { bytes in
+                    guard bytes.count == out.count else { throw CatalogError(.corruptData, "'\(file.path)' ends inside row \(first + count)") }
+                    out.copyMemory(from: UnsafeRawBufferPointer(bytes))
+                }
+            }
+            if header.bigEndian { for i in values.indices { values[i] = Float(bitPattern: values[i].bitPattern.byteSwapped) } }
+            return values
+        }
+        var raw = [UInt8](repeating: 0, count: count * header.itemSize * (header.fortranOrder ? 1 : columns))
+        try values.withUnsafeMutableBufferPointer { out in
+            try raw.withUnsafeMutableBytes { buffer in
+                if header.fortranOrder {
+                    // Column c of rows first..<first+count is contiguous at (c · rows + first) · size.
+                    for column in 0..<columns {
+                        try file.read(into: buffer.baseAddress!, count: count * header.itemSize,
+                                      at: header.dataOffset + (column * header.rows + first) * header.itemSize)
+                        for r in 0..<count { out[r * columns + column] = decode(buffer, r, header) }
+                    }
+                } else {
+                    try file.read(into: buffer.baseAddress!, count: count * columns * header.itemSize,
+                                  at: header.dataOffset + first * columns * header.itemSize)
+                    for i in 0..<count * columns { out[i] = decode(buffer, i, header) }
+                }
+            }
+        }
+        return values
+    }
+
+    @inline(__always)
+    private static func decode(_ buffer: UnsafeMutableRawBufferPointer, _ index: Int, _ header: NpyHeader) -> Float {
+        if header.itemSize == 4 {
+            let bits = buffer.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
+            return Float(bitPattern: header.bigEndian ? bits.byteSwapped : bits)
+        }
+        let bits = buffer.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
+        return Float(Double(bitPattern: header.bigEndian ? bits.byteSwapped : bits))
+    }
+
+    /// Rows of an .npy block as a chunk: rows with NaN or infinity (also float64 values beyond
+    /// Float32's range), empty ids, or all zeros under cosine become line errors.
+    static func check(values: [Float], keys: [String], firstLine: Int, metric: Metric, byGlobalKey: Bool, dimensions: Int) -> Chunk {
+        var chunk = Chunk()
+        chunk.read = keys.count
+        var clean = true
+        values.withUnsafeBufferPointer { all in
+            for (r, key) in keys.enumerated() {
+                let vector = UnsafeBufferPointer(rebasing: all[r * dimensions..<(r + 1) * dimensions])
+                let line = firstLine + r
+                if key.isEmpty {
+                    chunk.errors.append(LineError(line: line, reason: "the ids file's line \(line) is empty"))
+                } else if let problem = Vectors.problem(with: vector, dimensions: dimensions, metric: metric) {
+                    chunk.errors.append(LineError(line: line, reason: "row '\(key)': \(problem)"))
+                } else {
+                    chunk.lines.append(line)
+                    chunk.keys.append(key)
+                    continue
+                }
+                clean = false
+            }
+        }
+        chunk.byGlobalKey = [Bool](repeating: byGlobalKey, count: chunk.keys.count)
+        if clean {
+            chunk.values = values
+        } else {
+            chunk.values.reserveCapacity(chunk.lines.count * dimensions)
+            for line in chunk.lines {
+                let r = line - firstLine
+                chunk.values.append(contentsOf: values[r * dimensions..<(r + 1) * dimensions])
+            }
+        }
+        return chunk
+    }
+
+    // MARK: Committing
+
+    /// The pipeline: while one block commits, the next is read and parsed (`nextBlock` starts
+    /// its task); then the commits are made durable.
+    /// - Parameter nextBlock: the task parsing the next block, which also says how far the
+    ///   import has got (in units of `total`), or nil at the end.
+    private func run(start: ContinuousClock.Instant, total: Int,
+                     nextBlock: () throws -> Task<(Chunk, Int), any Error>?) async throws -> ImportReport {
+        var resolver = KeyResolver(store: catalog.store, datasetID: space.datasetID)
+        var report = ImportReport()
+        var pending = try nextBlock()
+        while let task = pending {
+            let (chunk, done) = try await task.value
+            pending = try nextBlock()
+            try await commit(chunk, resolver: &resolver, report: &report)
+            progress?(ImportProgress(done: done, total: total, stored: report.stored, rejected: report.rejected))
+        }
+        try await catalog.store.sync(catalog.configuration.durability)
+        report.seconds = start.duration(to: .now).seconds - report.indexSeconds
+        return report
+    }
+
+    /// Resolves a chunk's keys to slots, drops unknown rows (and, for NDJSON, all-zero vectors
+    /// under cosine) as line errors, and commits the rest.
+    private func commit(_ chunk: Chunk, resolver: inout KeyResolver, report: inout ImportReport) async throws {
+        report.read += chunk.read
+        let dimensions = space.dimensions
+        try await resolver.load(ids: chunk.byGlobalKey.contains(false), globalKeys: chunk.byGlobalKey.contains(true))
+        var errors = chunk.errors
+        var kept: [Int] = []
+        var slots: [UInt32] = []
+        kept.reserveCapacity(chunk.keys.count)
+        slots.reserveCapacity(chunk.keys.count)
+        let checksZero = space.metric.normalizesVectors
+        chunk.values.withUnsafeBufferPointer { values in
+            for index in chunk.keys.indices {
+                let key = chunk.keys[index]
+                let byGlobalKey = chunk.byGlobalKey[index]
+                guard let slot = resolver.slot(key, byGlobalKey: byGlobalKey) else {
+                    errors.append(LineError(line: chunk.lines[index], reason: "unknown row \(byGlobalKey ? "global key" : "id") '\(key)'"))
+                    continue
+                }
+                if checksZero && Vectors.norm(UnsafeBufferPointer(rebasing: values[index * dimensions..<(index + 1) * dimensions])) == 0 {
+                    errors.append(LineError(line: chunk.lines[index], reason: "row '\(key)': \(Vectors.Problem.zeroVector)"))
+                    continue
+                }
+                kept.append(index)
+                slots.append(slot)
+            }
+        }
+        var batch = VectorBatch(dimensions: dimensions)
+        batch.slots = slots
+        if kept.count == chunk.keys.count {
+            batch.values = chunk.values
+        } else {
+            batch.values.reserveCapacity(kept.count * dimensions)
+            for index in kept { batch.values.append(contentsOf: chunk.values[index * dimensions..<(index + 1) * dimensions]) }
+        }
+        errors.sort { $0.line < $1.line }
+        for error in errors { report.reject(error) }
+        try await catalog.commit(batch, to: space, report: &report)
+    }
+}
+
+/// Row keys to slots, loading the dataset's id (or global key) map once per import.
+struct KeyResolver {
+    let store: any Store
+    let datasetID: String
+    private var ids: [String: UInt32]?
+    private var globalKeys: [String: UInt32]?
+
+    init(store: any Store, datasetID: String) {
+        self.store = store
+        self.datasetID = datasetID
+    }
+
+    /// Loads the maps a chunk needs, once.
+    mutating func load(ids needsIDs: Bool, globalKeys needsGlobalKeys: Bool) async throws {
+        if needsIDs && ids == nil { ids = try await store.slotsByKey(datasetID: datasetID, globalKeys: false) }
+        if needsGlobalKeys && globalKeys == nil { globalKeys = try await store.slotsByKey(datasetID: datasetID, globalKeys: true) }
+    }
+
+    /// The slot of a key (after `load`), or nil for an unknown row.
+    func slot(_ key: String, byGlobalKey: Bool) -> UInt32? {
+        byGlobalKey ? globalKeys?[key] : ids?[key]
+    }
+}

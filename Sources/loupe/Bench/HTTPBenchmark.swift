@@ -1,0 +1,324 @@
+import Catalog
+import Foundation
+import NIOCore
+import VectorMath
+
+/// The measurements of `loupe bench http` (see `HTTPBenchCommand`).
+struct HTTPBenchmark {
+    let directory: URL
+    let count: Int
+    let dimensions: Int
+    let seed: UInt64
+    let queryCount: Int
+    let clients: Int
+    let duration: Double
+    let k: Int
+
+    static let dataset = "bench"
+    static let space = "v"
+
+    private var markerURL: URL { directory.appendingPathComponent("bench-http.json") }
+    /// One JSON search body a line, for the load generator and wrk.
+    var bodiesURL: URL { directory.appendingPathComponent("queries.ndjson") }
+    private var queryVectorsURL: URL { directory.appendingPathComponent("queries.f32") }
+    private var parameters: String { "count=\(count) dims=\(dimensions) seed=\(seed) queries=\(queryCount) k=\(k)" }
+
+    // MARK: Data
+
+    /// Creates the catalog (rows, the space, its vectors from an `.npy`, the HNSW index) unless
+    /// the data directory already holds one made with the same parameters.
+    func prepare() async throws -> JSONLine {
+        var line = JSONLine()
+        line.add("bench", "http-prepare")
+        if (try? String(contentsOf: markerURL, encoding: .utf8)) == parameters {
+            line.add("source", "reused")
+            log("http: reusing \(directory.path) (\(parameters))")
+            return line
+        }
+        log("http: preparing \(directory.path) (\(parameters)) …")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let catalog = try await Catalog.open(CatalogConfiguration(
+            dataDirectory: directory.path, durability: .processCrash, runsJobs: false))
+        _ = try await catalog.createDataset(NewDataset(name: Self.dataset))
+        let rowsFile = directory.appendingPathComponent("rows.ndjson")
+        var rows = ""
+        rows.reserveCapacity(count * 40)
+        for i in 0..<count { rows += "{\"id\":\"r\(i)\",\"row_data\":\"row \(i)\",\"media_type\":\"text\"}\n" }
+        try Data(rows.utf8).write(to: rowsFile)
+        let rowReport = try await catalog.importRows(.ndjson(path: rowsFile.path), into: Self.dataset)
+        _ = try await catalog.createSpace(
+            NewEmbeddingSpace(name: Self.space, dimensions: dimensions, metric: .cosine, index: IndexSettings(kind: .hnsw)), in: Self.dataset)
+
+        let base = ImportBenchmark.clustered(count: count, dimensions: dimensions, seed: seed)  // the import benchmark's vectors
+        let npy = directory.appendingPathComponent("vectors.npy")
+        let ids = directory.appendingPathComponent("ids.txt")
+        try ImportBenchmark.npy(base, rows: count, columns: dimensions).write(to: npy)
+        try Data((0..<count).map { "r\($0)\n" }.joined().utf8).write(to: ids)
+        let vectorReport = try await catalog.importVectors(.npy(path: npy.path, idsPath: ids.path, byGlobalKey: false), into: Self.space, in: Self.dataset)
+        let index = try await catalog.prepareIndex(space: Self.space, in: Self.dataset)
+        await catalog.close()
+        for file in [rowsFile, npy, ids] { try? FileManager.default.removeItem(at: file) }
+
+        // Queries: stored vectors with Gaussian noise (σ 0.1 per component), seeded.
+        var random = SplitMix64(seed: seed &+ 1)
+        var queryValues: [Float] = []
+        var bodies = ""
+        for _ in 0..<queryCount {
+            let row = Int(random.next() % UInt64(count))
+            let query = (0..<dimensions).map { base[row * dimensions + $0] + 0.1 * random.nextGaussian() }
+            queryValues += query
+            bodies += "{\"vector\":[" + query.map { "\($0)" }.joined(separator: ",") + "],\"k\":\(k),\"include_rows\":false}\n"
+        }
+        try queryValues.withUnsafeBytes { try Data($0).write(to: queryVectorsURL) }
+        try Data(bodies.utf8).write(to: bodiesURL)
+        try Data(parameters.utf8).write(to: markerURL)
+
+        line.add("source", "built")
+        line.add("rows", rowReport.stored)
+        line.add("vectors", vectorReport.stored)
+        line.add("npy_import_vectors_per_s", Double(vectorReport.stored) / max(vectorReport.seconds, 1e-9), digits: 0)
+        line.add("index", index.kind)
+        line.add("index_build_s", index.seconds, digits: 2)
+        return line
+    }
+
+    private func queryVectors() throws -> [[Float]] {
+        let data = try Data(contentsOf: queryVectorsURL)
+        let values = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        return stride(from: 0, to: values.count, by: dimensions).map { Array(values[$0..<$0 + dimensions]) }
+    }
+
+    // MARK: In process
+
+    /// The catalog's search in this process: one client, then `clients` concurrent tasks.
+    func inProcess() async throws -> [(clients: Int, result: LoadResult)] {
+        let catalog = try await Catalog.open(CatalogConfiguration(dataDirectory: directory.path, runsJobs: false))
+        let queries = try queryVectors()
+        let search: @Sendable (Int) async throws -> Void = { [k] number in
+            let response = try await catalog.search(SearchRequest(
+                dataset: Self.dataset, space: Self.space, query: .vector(queries[number % queries.count]), k: k, includeRows: false))
+            if response.hits.count != k { throw BenchError("in-process search returned \(response.hits.count) hits, not \(k)") }
+        }
+        _ = try await catalog.prepareIndex(space: Self.space, in: Self.dataset)
+        for number in 0..<200 { try await search(number) }
+        var results: [(clients: Int, result: LoadResult)] = []
+        for concurrency in [1, clients] {
+            log("http: in process, \(concurrency) client(s), \(duration) s …")
+            results.append((concurrency, try await Self.drive(clients: concurrency, duration: duration, request: search)))
+        }
+        await catalog.close()
+        return results
+    }
+
+    /// Runs `request` from `clients` tasks until `duration` seconds pass; latencies of each.
+    static func drive(
+        clients: Int, duration: Double, request: @escaping @Sendable (Int) async throws -> Void
+    ) async throws -> LoadResult {
+        let start = BenchClock.now()
+        let deadline = start + duration
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    var latencies: [Double] = []
+                    var number = client * 7919
+                    while BenchClock.now() < deadline {
+                        let begin = BenchClock.now()
+                        try await request(number)
+                        latencies.append(BenchClock.now() - begin)
+                        number += 1
+                    }
+                    return latencies
+                }
+            }
+            var all: [Double] = []
+            for try await part in group { all += part }
+            return all
+        }
+        return LoadResult(latencies: latencies, seconds: BenchClock.now() - start)
+    }
+
+    struct LoadResult {
+        let latencies: [Double]
+        let seconds: Double
+        var qps: Double { Double(latencies.count) / seconds }
+
+        func line(mode: String, clients: Int) -> JSONLine {
+            var line = JSONLine()
+            line.add("bench", "http")
+            line.add("mode", mode)
+            line.add("clients", clients)
+            line.add("requests", latencies.count)
+            line.add("qps", qps, digits: 1)
+            line.add("p50_ms", BenchClock.quantile(latencies, 0.5) * 1e3, digits: 3)
+            line.add("p99_ms", BenchClock.quantile(latencies, 0.99) * 1e3, digits: 3)
+            return line
+        }
+    }
+
+    // MARK: Over HTTP
+
+    /// A `loupe serve` child process on the data directory.
+    struct Server {
+        let process: Process
+        let port: Int
+        var baseURL: String { "http://127.0.0.1:\(port)" }
+        static let searchPath = "/v1/datasets/\(HTTPBenchmark.dataset)/spaces/\(HTTPBenchmark.space)/search"
+        var searchURL: String { baseURL + Self.searchPath }
+
+        func stop() {
+            guard process.isRunning else { return }
+            process.terminate()  // SIGTERM: a graceful stop
+            process.waitUntilExit()
+        }
+    }
+
+    /// Starts `loupe serve` (this executable) on a free loopback port and waits for it to answer.
+    func startServer() async throws -> Server {
+        let port = try Self.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["serve", "--data-dir", directory.path, "--port", String(port), "--log-level", "warning"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let server = Server(process: process, port: port)
+        for _ in 0..<600 {
+            if Self.answersHealth(port: port) {
+                log("http: loupe serve (pid \(process.processIdentifier)) answers on \(server.baseURL)")
+                return server
+            }
+            guard process.isRunning else { throw BenchError("loupe serve exited with status \(process.terminationStatus)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        server.stop()
+        throw BenchError("loupe serve did not answer /v1/health within 30 s")
+    }
+
+    /// Whether something on `port` answers `GET /v1/health` with 200 (a blocking one-shot probe).
+    static func answersHealth(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { return false }
+        let request = "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        guard request.withCString({ send(fd, $0, strlen($0), 0) }) > 0 else { return false }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let got = recv(fd, &buffer, buffer.count, 0)
+        return got > 12 && String(decoding: buffer[..<got], as: UTF8.self).hasPrefix("HTTP/1.1 200")
+    }
+
+    /// A loopback port free now.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw BenchError("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// The search bodies as buffers.
+    private func bodies() throws -> [ByteBuffer] {
+        try String(contentsOf: bodiesURL, encoding: .utf8).split(separator: "\n").map { ByteBuffer(string: String($0)) }
+    }
+
+    /// This benchmark's own load generator (`LoopbackHTTPLoad`): `clients` keep-alive
+    /// connections, each posting the next query as soon as the previous answer arrived.
+    func loadGenerator(server: Server) async throws -> LoadResult {
+        let bodies = try bodies()
+        let k = k
+        let check: @Sendable (ByteBuffer) throws -> Void = { answer in
+            let hits = try JSONSerialization.jsonObject(with: Data(answer.readableBytesView)) as? [String: Any]
+            guard (hits?["hits"] as? [Any])?.count == k else { throw BenchError("the search answered \(String(buffer: answer))") }
+        }
+        log("http: warming up over HTTP …")
+        _ = try await LoopbackHTTPLoad.run(
+            host: "127.0.0.1", port: server.port, path: Server.searchPath, bodies: bodies, clients: clients, duration: min(2, duration), check: check)
+        log("http: own load generator, \(clients) keep-alive connections, \(duration) s …")
+        return try await LoopbackHTTPLoad.run(
+            host: "127.0.0.1", port: server.port, path: Server.searchPath, bodies: bodies, clients: clients, duration: duration, check: check)
+    }
+
+    /// `wrk` with `script` posting the query bodies: `clients` connections on 2 threads.
+    func wrk(server: Server, script: String) throws -> (line: JSONLine, qps: Double?) {
+        guard let wrk = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":")
+            .map({ "\($0)/wrk" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else { throw BenchError("wrk is not on PATH (Debian package wrk)") }
+        log("http: wrk, \(clients) connections, \(Int(duration.rounded())) s …")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: wrk)
+        process.arguments = [
+            "-t", "2", "-c", String(clients), "-d", "\(Int(duration.rounded()))s", "--latency", "-s", script, server.searchURL, "--",
+            bodiesURL.path,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchError("wrk failed: \(text)") }
+        var line = JSONLine()
+        line.add("bench", "http")
+        line.add("mode", "http-wrk")
+        line.add("clients", clients)
+        line.add("qps", Self.wrkValue(text, after: "Requests/sec:"), digits: 1)
+        line.add("p50_ms", Self.wrkLatency(text, percentile: "50%"), digits: 3)
+        line.add("p99_ms", Self.wrkLatency(text, percentile: "99%"), digits: 3)
+        line.add("non_2xx", Int(Self.wrkValue(text, after: "Non-2xx or 3xx responses:") ?? 0))
+        return (line, Self.wrkValue(text, after: "Requests/sec:"))
+    }
+
+    static func wrkValue(_ text: String, after label: String) -> Double? {
+        guard let range = text.range(of: label) else { return nil }
+        return Double(text[range.upperBound...].split(whereSeparator: \.isWhitespace).first ?? "")
+    }
+
+    /// A latency of wrk's `--latency` distribution ("99%   4.21ms"), in milliseconds.
+    static func wrkLatency(_ text: String, percentile: String) -> Double? {
+        for line in text.split(separator: "\n") {
+            let fields = line.split(whereSeparator: \.isWhitespace)
+            guard fields.count == 2, fields[0] == percentile else { continue }
+            let value = fields[1]
+            for (unit, scale) in [("us", 1e-3), ("ms", 1.0), ("s", 1e3)] where value.hasSuffix(unit) {
+                return Double(value.dropLast(unit.count)).map { $0 * scale }
+            }
+        }
+        return nil
+    }
+
+    /// The server's resident memory against the raw vector bytes (no model is loaded: the space
+    /// holds custom vectors).
+    func memory(server: Server) throws -> (line: JSONLine, ratio: Double) {
+        let status = try String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)
+        func kilobytes(_ field: String) -> Double? {
+            status.split(separator: "\n").first { $0.hasPrefix(field + ":") }
+                .flatMap { Double($0.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "") }
+        }
+        let raw = Double(count * dimensions * 4)
+        let rss = (kilobytes("VmRSS") ?? .nan) * 1024
+        var line = JSONLine()
+        line.add("bench", "http-memory")
+        line.add("raw_vector_mb", raw / 1e6, digits: 1)
+        line.add("rss_mb", rss / 1e6, digits: 1)
+        line.add("peak_rss_mb", (kilobytes("VmHWM") ?? .nan) * 1024 / 1e6, digits: 1)
+        line.add("rss_over_raw", rss / raw, digits: 3)
+        return (line, rss / raw)
+    }
+}
+
+/// A benchmark that could not run, and why.
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
