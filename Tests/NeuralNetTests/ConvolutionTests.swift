@@ -141,7 +141,7 @@ struct ConvolutionTests {
         let r = residual.map { Self.nhwc($0, images: c.images, channels: c.cout, pixels: g.outputPixels) }
         var out = [Float](repeating: .nan, count: outCount)
         var scratch = [Float](repeating: .nan, count: max(1, c.threads * conv.scratchCount(g)))
-        BLASThreads.withSingleThreadedCalls {
+        Parallel.withSingleThreadedBLAS {
             x.withUnsafeBufferPointer { x in
                 out.withUnsafeMutableBufferPointer { o in
                     scratch.withUnsafeMutableBufferPointer { s in

@@ -19,7 +19,7 @@ struct LinearLayer: Sendable {
     /// product is small, and waking OpenBLAS's own threads would leave them spinning beside the
     /// next batch's lanes.
     func apply(_ x: Tensor) -> Tensor {
-        BLASThreads.withSingleThreadedCalls { multiply(x) }
+        Parallel.withSingleThreadedBLAS { multiply(x) }
     }
 
     private func multiply(_ x: Tensor) -> Tensor {

@@ -108,7 +108,7 @@ public struct Conv2D: Sendable {
     ///   - residual: added before the activation; laid out like `output`.
     ///   - scratch: `threads · scratchCount(g)` floats (unused by a pointwise layer).
     ///   - threads: threads to share the bands between; with more than one, call this inside
-    ///     `BLASThreads.withSingleThreadedCalls`.
+    ///     `Parallel.withSingleThreadedBLAS`.
     public func run(
         _ input: UnsafePointer<Float>, images: Int, geometry g: WindowGeometry,
         into output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>? = nil,
@@ -123,7 +123,7 @@ public struct Conv2D: Sendable {
         weights.withUnsafeBufferPointer { weights in
             bias.withUnsafeBufferPointer { bias in
                 // Each worker writes only the output (and its own scratch) of its bands.
-                ParallelWork.forEachRange(count: bands, workers: threads) { bandRange, worker in
+                Parallel.forEachRange(count: bands, workers: threads) { bandRange, worker in
                     for b in bandRange {
                         let rows = (b * band)..<min(totalRows, (b + 1) * band)
                         let firstPixel = rows.lowerBound * g.outputWidth
@@ -136,7 +136,7 @@ public struct Conv2D: Sendable {
                             let columnsBuffer = scratch + worker * perThreadScratch
                             var window = g.window
                             var written = 0
-                            ParallelWork.forEachImage(in: rows, rowsPerImage: g.outputHeight) { image, imageRows in
+                            Parallel.forEachImage(in: rows, rowsPerImage: g.outputHeight) { image, imageRows in
                                 loupe_im2col_nhwc(
                                     input + image * g.inputCount, &window, columnsBuffer + written * columns,
                                     Int32(imageRows.lowerBound), Int32(imageRows.upperBound))

@@ -59,7 +59,7 @@ public struct DepthwiseConv2D: Sendable {
         let outputCount = g.outputPixels * channels
         weights.withUnsafeBufferPointer { weights in
             bias.withUnsafeBufferPointer { bias in
-                ParallelWork.forEachImageRows(images: images, rowsPerImage: g.outputHeight, workers: threads) { image, rows in
+                Parallel.forEachImageRows(images: images, rowsPerImage: g.outputHeight, workers: threads) { image, rows in
                     var window = g.window
                     ConvolutionKernels.active.pointee.depthwise(
                         input + image * g.inputCount, &window, weights.baseAddress, bias.baseAddress,

@@ -24,7 +24,7 @@ public struct ImageLanes: Sendable {
 
     /// Runs `body(images, scratch, threadsPerLayer)` once per lane, each with its share of
     /// `0..<count` and `scratchCount` floats of its own scratch from `pool`. OpenBLAS is kept at
-    /// one thread per call meanwhile (see `BLASThreads`). `body` must only write the outputs of
+    /// one thread per call meanwhile (see `Parallel.withSingleThreadedBLAS`). `body` must only write the outputs of
     /// its own images.
     public func run(
         count: Int, scratchCount: Int, pool: ScratchPool, _ body: (Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void
@@ -32,8 +32,8 @@ public struct ImageLanes: Sendable {
         guard count > 0 else { return }
         let lanes = min(threads, count)
         let threadsPerLayer = max(1, threads / lanes)
-        BLASThreads.withSingleThreadedCalls {
-            ParallelWork.forEachRange(count: count, workers: lanes) { images, _ in
+        Parallel.withSingleThreadedBLAS {
+            Parallel.forEachRange(count: count, workers: lanes) { images, _ in
                 pool.withBuffer(count: scratchCount) { scratch in body(images, scratch, threadsPerLayer) }
             }
         }

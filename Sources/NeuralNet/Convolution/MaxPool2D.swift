@@ -27,7 +27,7 @@ public struct MaxPool2D: Sendable {
         into output: UnsafeMutablePointer<Float>, threads: Int = 1
     ) {
         let outputCount = g.outputPixels * g.channels
-        ParallelWork.forEachImageRows(images: images, rowsPerImage: g.outputHeight, workers: threads) { image, rows in
+        Parallel.forEachImageRows(images: images, rowsPerImage: g.outputHeight, workers: threads) { image, rows in
             var window = g.window
             ConvolutionKernels.active.pointee.max_pool(
                 input + image * g.inputCount, &window, output + image * outputCount, Int32(rows.lowerBound), Int32(rows.upperBound))

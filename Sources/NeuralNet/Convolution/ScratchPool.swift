@@ -1,21 +1,17 @@
 import Synchronization
-import VectorMath
 
 /// Reusable scratch memory for model forward passes: a buffer is taken for one pass and given
 /// back, so repeated batches reuse memory that is already mapped instead of faulting in fresh
 /// pages every time. Safe to share between threads.
 public final class ScratchPool: Sendable {
-    /// One 64-byte-aligned buffer (on huge pages when large; see `AlignedMemory`).
+    /// One `ScratchBuffer` that can sit in the pool's list.
     private final class Buffer: @unchecked Sendable {
         // @unchecked: the memory is only touched by the one thread that took the buffer from
         // the pool, until it gives it back under the pool's lock.
-        let pointer: UnsafeMutablePointer<Float>
-        let count: Int
-        init(count: Int) {
-            self.count = count
-            pointer = AlignedMemory.allocate(byteCount: count * MemoryLayout<Float>.stride).bindMemory(to: Float.self, capacity: count)
-        }
-        deinit { pointer.deallocate() }
+        let storage: ScratchBuffer
+        init(count: Int) { storage = ScratchBuffer(capacity: count) }
+        var count: Int { storage.capacity }
+        var pointer: UnsafeMutablePointer<Float> { storage.pointer }
     }
 
     private let free = Mutex<[Buffer]>([])

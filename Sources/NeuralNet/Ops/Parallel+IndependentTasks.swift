@@ -31,18 +31,8 @@ extension Parallel {
             for task in 0..<count { try body(0, task) }
             return
         }
-        singleThreadedBLASUsers.withLock { users in
-            if users == 0 { openblas_set_num_threads(1) }
-            users += 1
-        }
-        defer {
-            singleThreadedBLASUsers.withLock { users in
-                users -= 1
-                if users == 0 { openblas_set_num_threads(Int32(threadCount)) }
-            }
-        }
         let state = IndependentTasks()
-        try withoutActuallyEscaping(body) { body in
+        try withSingleThreadedBLAS { try withoutActuallyEscaping(body) { body in
             // Each task writes its own memory, as the caller promises; errors go through `state`.
             let shared = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -57,10 +47,30 @@ extension Parallel {
                 }
             }
             if let error = state.firstError { throw error }
-        }
+        } }
     }
 
-    /// How many callers are inside `forEachIndependentTask` (OpenBLAS is single-threaded while > 0).
+    /// Runs `body` with OpenBLAS at one thread per call, for code that runs its own threads
+    /// around sgemm (a multi-threaded OpenBLAS holds one lock for a whole threaded gemm, so gemms
+    /// called from several threads at once would run one after another, while its idle threads
+    /// spin). Sections may nest and overlap between threads; OpenBLAS gets `threadCount` back
+    /// when the last one ends. OpenBLAS's thread count is process-wide: meanwhile every matrix
+    /// product in the process is single-threaded.
+    public static func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
+        singleThreadedBLASUsers.withLock { users in
+            if users == 0 { openblas_set_num_threads(1) }
+            users += 1
+        }
+        defer {
+            singleThreadedBLASUsers.withLock { users in
+                users -= 1
+                if users == 0 { openblas_set_num_threads(Int32(threadCount)) }
+            }
+        }
+        return try body()
+    }
+
+    /// How many callers are inside `withSingleThreadedBLAS` (OpenBLAS is single-threaded while > 0).
     private static let singleThreadedBLASUsers = Mutex<Int>(0)
 
     /// The thread-specific key that marks a worker of `forEachIndependentTask`.

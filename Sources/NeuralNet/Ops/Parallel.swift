@@ -29,18 +29,28 @@ public enum Parallel {
     /// each range at least `minimumChunk` long (so small jobs run inline on the caller's thread).
     /// `body` must only write state that belongs to its range.
     public static func forEachChunk(_ count: Int, minimumChunk: Int, _ body: (Range<Int>) -> Void) {
-        guard count > 0 else { return }
         let chunks = isInsideIndependentTask ? 1 : min(threadCount, max(1, count / max(1, minimumChunk)))
-        guard chunks > 1 else {
-            body(0..<count)
+        forEachRange(count: count, workers: chunks) { range, _ in body(range) }
+    }
+
+    /// Splits `0..<count` into `workers` contiguous ranges (the first ones one longer when it does
+    /// not divide) and calls `body(range, worker)` for each non-empty one, concurrently when there
+    /// is more than one. Unlike `forEachChunk` the caller chooses the workers (a convolution layer
+    /// inside an image lane passes its lane's share of the threads). `body` must only write state
+    /// that belongs to its range.
+    public static func forEachRange(count: Int, workers: Int, _ body: (Range<Int>, Int) -> Void) {
+        let workers = max(1, min(workers, count))
+        guard workers > 1 else {
+            if count > 0 { body(0..<count, 0) }
             return
         }
         withoutActuallyEscaping(body) { body in
-            // The workers write disjoint ranges, as the caller promises.
+            // The workers get disjoint ranges and write only their own, as the caller promises.
             let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let range = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
-                shared.value(range)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let base = count / workers, extra = count % workers
+                let start = worker * base + min(worker, extra)
+                shared.value(start..<(start + base + (worker < extra ? 1 : 0)), worker)
             }
         }
     }
