@@ -1,4 +1,5 @@
 import Curation
+import Foundation
 import Testing
 import TestSupport
 
