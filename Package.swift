@@ -104,6 +104,7 @@ let package = Package(
         .target(
             name: "Catalog",
             dependencies: [
+                "Encoders",
                 "VectorIndex",
                 "VectorMath",
                 .product(name: "GRDB", package: "GRDB.swift"),
