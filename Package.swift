@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "LoupeServer",
             dependencies: [
-                "Catalog",
+                "Catalog", "Curation", "Encoders",
                 "VectorMath", "VectorIndex",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
