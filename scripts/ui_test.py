@@ -291,7 +291,9 @@ def lasso():
     driver.find_element(By.CSS_SELECTOR, "#map-legend button").click()
     wait(lambda: "Cluster 0" in driver.find_element(By.ID, "map-selection").text, what="the cluster summary")
     summary = call("GET", f"{space_path(fashion, pixels)}/map/clusters/0")
-    expect(f"{summary['size']:,} rows" in driver.find_element(By.ID, "map-selection").text, "cluster size not shown")
+    panel = driver.find_element(By.ID, "map-selection").text
+    expect(f"{summary['size']:,} rows" in panel and summary["name"] in panel, "cluster size or name not shown")
+    expect("null" not in panel and "undefined" not in panel, f"the summary shows a missing value: {panel!r}")
     x, y = js("return window.loupe.map.toClient(arguments[0], arguments[1])", data["x"][0], data["y"][0])
     ActionChains(driver).move_to_element_with_offset(canvas, x - ox, y - oy).perform()
     wait(lambda: driver.find_element(By.ID, "map-hover").is_displayed(), what="the hover card")
