@@ -29,7 +29,7 @@ public struct SmartSelectController<Service: SpaceRepository & ExportProvider & 
         guard !input.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw APIError.validation("'name' is empty.") }
         guard (1...100_000).contains(input.count) else { throw APIError.validation("'count' must be in 1…100000, got \(input.count).") }
         if let score = input.duplicateScore, !(0...1).contains(score) {
-            throw APIError.validation("'duplicateScore' must be in 0…1, got \(score).")
+            throw APIError.validation("'duplicate_score' must be in 0…1, got \(score).")
         }
         let needsVectors = input.strategy == "cluster" || input.strategy == "diverse" || input.duplicateScore != nil
         var space: EmbeddingSpace?
@@ -61,7 +61,7 @@ public struct SmartSelectController<Service: SpaceRepository & ExportProvider & 
         case "random":
             return .random(seed: input.seed ?? 42)
         case "ordered":
-            guard let key = input.orderBy else { throw APIError.validation("Strategy 'ordered' needs 'orderBy' (metric:NAME or metadata:FIELD).") }
+            guard let key = input.orderBy else { throw APIError.validation("Strategy 'ordered' needs 'order_by' (metric:NAME or metadata:FIELD).") }
             let values: [Double?]
             if key.hasPrefix("metric:") {
                 let name = String(key.dropFirst(7))
@@ -70,7 +70,7 @@ public struct SmartSelectController<Service: SpaceRepository & ExportProvider & 
                 let field = String(key.dropFirst(9))
                 values = snapshot.metadata.map { RowSnapshot.number($0[field]) }
             } else {
-                throw APIError.validation("'orderBy' must be metric:NAME or metadata:FIELD, got '\(key)'.")
+                throw APIError.validation("'order_by' must be metric:NAME or metadata:FIELD, got '\(key)'.")
             }
             guard values.contains(where: { $0 != nil }) else { throw APIError.validation("No candidate row has a numeric '\(key)'.") }
             return .ordered(keys: values, descending: input.descending ?? true)
@@ -86,7 +86,7 @@ public struct SmartSelectController<Service: SpaceRepository & ExportProvider & 
             let clusterOf = Dictionary(uniqueKeysWithValues: zip(map.ids, map.clusters))
             let perCluster = input.perCluster ?? "proportional"
             guard perCluster == "equal" || perCluster == "proportional" else {
-                throw APIError.validation("'perCluster' must be equal or proportional, got '\(perCluster)'.")
+                throw APIError.validation("'per_cluster' must be equal or proportional, got '\(perCluster)'.")
             }
             // Rows added after the map was computed form a cluster of their own (−1).
             return .clusters(.init(clusters: snapshot.ids.map { clusterOf[$0] ?? -1 }, allocation: perCluster == "proportional" ? .proportional : .equal,
