@@ -9,7 +9,7 @@ import Foundation
 /// saved; kept for later runs with the same parameters), measures the catalog's search in
 /// process (one client, then `--clients` concurrent tasks), starts `loupe serve` on the data
 /// directory as a child process, drives it with its own keep-alive load generator
-/// (AsyncHTTPClient, `--clients` connections on loopback) and, with `--wrk-script`, with `wrk`,
+/// (plain SwiftNIO, `--clients` connections on loopback) and, with `--wrk-script`, with `wrk`,
 /// then reads the server's resident memory from `/proc/<pid>/status` and stops it with SIGTERM.
 /// Every query is a 384-d vector near a stored one (seeded), `k = 10`, without rows.
 struct HTTPBenchCommand: AsyncParsableCommand {

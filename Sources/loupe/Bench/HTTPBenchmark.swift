@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Catalog
 import Foundation
 import NIOCore
@@ -162,8 +161,10 @@ struct HTTPBenchmark {
     /// A `loupe serve` child process on the data directory.
     struct Server {
         let process: Process
-        let baseURL: String
-        var searchURL: String { "\(baseURL)/v1/datasets/\(HTTPBenchmark.dataset)/spaces/\(HTTPBenchmark.space)/search" }
+        let port: Int
+        var baseURL: String { "http://127.0.0.1:\(port)" }
+        static let searchPath = "/v1/datasets/\(HTTPBenchmark.dataset)/spaces/\(HTTPBenchmark.space)/search"
+        var searchURL: String { baseURL + Self.searchPath }
 
         func stop() {
             guard process.isRunning else { return }
@@ -180,10 +181,9 @@ struct HTTPBenchmark {
         process.arguments = ["serve", "--data-dir", directory.path, "--port", String(port), "--log-level", "warning"]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let server = Server(process: process, baseURL: "http://127.0.0.1:\(port)")
+        let server = Server(process: process, port: port)
         for _ in 0..<600 {
-            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "\(server.baseURL)/v1/health"), timeout: .seconds(2)),
-               response.status == .ok {
+            if Self.answersHealth(port: port) {
                 log("http: loupe serve (pid \(process.processIdentifier)) answers on \(server.baseURL)")
                 return server
             }
@@ -192,6 +192,25 @@ struct HTTPBenchmark {
         }
         server.stop()
         throw BenchError("loupe serve did not answer /v1/health within 30 s")
+    }
+
+    /// Whether something on `port` answers `GET /v1/health` with 200 (a blocking one-shot probe).
+    static func answersHealth(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { return false }
+        let request = "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        guard request.withCString({ send(fd, $0, strlen($0), 0) }) > 0 else { return false }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let got = recv(fd, &buffer, buffer.count, 0)
+        return got > 12 && String(decoding: buffer[..<got], as: UTF8.self).hasPrefix("HTTP/1.1 200")
     }
 
     /// A loopback port free now.
@@ -214,39 +233,21 @@ struct HTTPBenchmark {
         try String(contentsOf: bodiesURL, encoding: .utf8).split(separator: "\n").map { ByteBuffer(string: String($0)) }
     }
 
-    /// This benchmark's own load generator: `clients` keep-alive connections (AsyncHTTPClient),
-    /// each posting the next query as soon as the previous answer arrived.
+    /// This benchmark's own load generator (`LoopbackHTTPLoad`): `clients` keep-alive
+    /// connections, each posting the next query as soon as the previous answer arrived.
     func loadGenerator(server: Server) async throws -> LoadResult {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let bodies = try bodies()
-        let url = server.searchURL
         let k = k
-        let post: @Sendable (Int) async throws -> Void = { number in
-            var request = HTTPClientRequest(url: url)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(bodies[number % bodies.count])
-            let response = try await client.execute(request, timeout: .seconds(30))
-            let body = try await response.body.collect(upTo: 1 << 20)
-            guard response.status == .ok else { throw BenchError("HTTP \(response.status.code): \(String(buffer: body))") }
-            if number == 0 {
-                let hits = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
-                guard (hits?["hits"] as? [Any])?.count == k else { throw BenchError("the search answered \(String(buffer: body))") }
-            }
+        let check: @Sendable (ByteBuffer) throws -> Void = { answer in
+            let hits = try JSONSerialization.jsonObject(with: Data(answer.readableBytesView)) as? [String: Any]
+            guard (hits?["hits"] as? [Any])?.count == k else { throw BenchError("the search answered \(String(buffer: answer))") }
         }
-        do {
-            log("http: warming up over HTTP …")
-            _ = try await Self.drive(clients: clients, duration: min(2, duration), request: post)
-            log("http: own load generator, \(clients) keep-alive connections, \(duration) s …")
-            let result = try await Self.drive(clients: clients, duration: duration, request: post)
-            try await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
+        log("http: warming up over HTTP …")
+        _ = try await LoopbackHTTPLoad.run(
+            host: "127.0.0.1", port: server.port, path: Server.searchPath, bodies: bodies, clients: clients, duration: min(2, duration), check: check)
+        log("http: own load generator, \(clients) keep-alive connections, \(duration) s …")
+        return try await LoopbackHTTPLoad.run(
+            host: "127.0.0.1", port: server.port, path: Server.searchPath, bodies: bodies, clients: clients, duration: duration, check: check)
     }
 
     /// `wrk` with `script` posting the query bodies: `clients` connections on 2 threads.
