@@ -42,18 +42,17 @@ struct WebUIRouteTests {
         return base
     }
 
-    func scratch() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("loupe-webui-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+    /// Runs `body` on a fresh server with the seeded dataset (`base` is its route prefix).
+    func withSeededServer(_ body: @Sendable @escaping (any TestClientProtocol, String) async throws -> Void) async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("loupe-webui-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try await TestServer().test { client in try await body(client, try await Self.seed(client, scratch: scratch)) }
     }
 
     @Test("Thumbnails: a JPEG no larger than asked, cached with an ETag; text, missing and corrupt images refused")
     func thumbnails() async throws {
-        let scratch = try scratch()
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        try await TestServer().test { client in
-            let base = try await Self.seed(client, scratch: scratch)
+        try await withSeededServer { client, base in
             let response = try await client.send(.get, "\(base)/rows/picture/thumbnail?size=32")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "image/jpeg")
@@ -77,10 +76,8 @@ struct WebUIRouteTests {
 
     @Test("Map: computed on request, coloured, and box and lasso selections equal a scan of the coordinates")
     func map() async throws {
-        let scratch = try scratch()
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        try await TestServer().test { client in
-            let base = try await Self.seed(client, scratch: scratch) + "/spaces/blobs/map"
+        try await withSeededServer { client, dataset in
+            let base = dataset + "/spaces/blobs/map"
             expectError(try await client.send(.get, base), .notFound, "not_found")
             expectError(try await client.send(.post, "\(base)/compute", json: APIMapComputeRequest(clusters: 1)), .unprocessableContent, "validation_failed")
             expectError(try await client.send(.post, "\(base)/compute", json: APIMapComputeRequest(method: "tsne")), .unprocessableContent, "validation_failed")
@@ -120,10 +117,7 @@ struct WebUIRouteTests {
 
     @Test("Smart select: each strategy saves a selection; bad requests are refused with the reason")
     func smartSelect() async throws {
-        let scratch = try scratch()
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        try await TestServer().test { client in
-            let base = try await Self.seed(client, scratch: scratch)
+        try await withSeededServer { client, base in
             func select(_ body: APISmartSelectRequest) async throws -> APISmartSelection {
                 let response = try await client.send(.post, "\(base)/smart-select", json: body)
                 #expect(response.status == .created, "\(response.text)")
