@@ -6,7 +6,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-import bench-http bench-images bench-curation bench-encoders clean
+.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -47,16 +47,6 @@ bench-minhash: deps
 bench-rtree: deps
 	scripts/bench-rtree.sh
 
-# The catalog's vector import (NDJSON, .npy), index build and in-process search on 100k × 384
-# seeded vectors, against Python + orjson + sqlite3 and hnswlib on the same files.
-bench-import: deps
-	scripts/bench-import.sh
-
-# Search over HTTP on 100k × 384 (HNSW): own load generator and wrk against the in-process search.
-bench-http: deps
-	scripts/install-system-packages.sh bench
-	scripts/bench-http.sh
-
 # Image decoding + EfficientNet-Lite preprocessing against Pillow 13.0.0 on skimage's photos.
 bench-images: deps
 	scripts/bench-images.sh
@@ -69,6 +59,20 @@ bench-curation: deps
 # 2 threads; creates the peer's torch environment on first run (several GB).
 bench-encoders: deps
 	scripts/bench-encoders.sh
+
+# EfficientNet-Lite0 images/s and peak memory against PyTorch (encoder_peers.py), same pixels.
+bench-image-encoder: deps
+	scripts/bench-image-encoder.sh
+
+# The catalog's vector import (NDJSON, .npy), index build and in-process search on 100k × 384
+# seeded vectors, against Python + orjson + sqlite3 and hnswlib on the same files.
+bench-import: deps
+	scripts/bench-import.sh
+
+# Search over HTTP on 100k × 384 (HNSW): own load generator and wrk against the in-process search.
+bench-http: deps
+	scripts/install-system-packages.sh bench
+	scripts/bench-http.sh
 
 clean:
 	rm -rf .build .bench

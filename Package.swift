@@ -13,12 +13,14 @@ let package = Package(
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Encoders", targets: ["Encoders"]),
+        .library(name: "Curation", targets: ["Curation"]),
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "LoupeServer", targets: ["LoupeServer"]),
         .library(name: "Curation", targets: ["Curation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -46,10 +48,17 @@ let package = Package(
             name: "VectorIndex",
             dependencies: ["VectorMath", "CVectorKernels"]
         ),
+        // The convolution loops BLAS does not cover (depthwise, epilogues, pooling, im2col), per
+        // instruction set, chosen at run time with CVectorKernels' CPU detection.
+        .target(
+            name: "CConvolutionKernels",
+            dependencies: ["CVectorKernels"],
+            cSettings: [.unsafeFlags(["-O3"])]
+        ),
         // Tensor, operations and weight readers the encoders run on.
         .target(
             name: "NeuralNet",
-            dependencies: ["CBLAS", "VectorMath"],
+            dependencies: ["CBLAS", "VectorMath", "CVectorKernels", "CConvolutionKernels"],
             // The element-wise kernels are SIMD8 code that is ~50× slower unoptimised; -O in debug
             // builds too keeps the encoder tests (real MiniLM forward passes) fast.
             swiftSettings: [.unsafeFlags(["-O"])]
@@ -112,6 +121,7 @@ let package = Package(
                 "VectorMath", "VectorIndex",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["WebUI"],
             plugins: ["EmbedWebUI"]
@@ -126,13 +136,15 @@ let package = Package(
         .executableTarget(
             name: "loupe",
             dependencies: [
+                "Encoders",
+                "Curation",
                 "Catalog",
                 "Encoders",
                 "Curation",
                 "VectorIndex",
                 "VectorMath",
-                "LoupeServer",
                 "NeuralNet",
+                "LoupeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -141,7 +153,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["VectorMath", "VectorIndex"],
+            dependencies: ["VectorMath", "VectorIndex", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -190,6 +202,11 @@ let package = Package(
         .testTarget(
             name: "TextEncodersTests",
             dependencies: ["Encoders", "NeuralNet", "Tokenizers", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "VisionEncodersTests",
+            dependencies: ["Encoders", "NeuralNet", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -6,22 +6,31 @@ extension Catalog {
     /// position; the others land.
     public func putLabels(_ labels: [RowLabel], in dataset: String) async throws -> ImportReport {
         let dataset = try await store.dataset(dataset)
-        var report = ImportReport(read: labels.count)
-        var good: [RowLabel] = []
+        return try await storeChecked(labels, check: { label in
+            try Validation.name(label.label.className, what: "class name")
+            if let confidence = label.label.confidence, !(0...1).contains(confidence) {
+                throw CatalogError.invalid("confidence must be in 0...1 (got \(confidence))")
+            }
+        }, store: { try await self.store.putLabels($0, datasetID: dataset.id) })
+    }
+
+    /// Checks each item, stores those that pass, and reports the others — and those the store
+    /// refuses — by 1-based position.
+    private func storeChecked<Item: Sendable>(_ items: [Item], check: (Item) throws -> Void,
+                                              store: ([Item]) async throws -> [(index: Int, error: CatalogError)]) async throws -> ImportReport {
+        var report = ImportReport(read: items.count)
+        var good: [Item] = []
         var positions: [Int] = []
-        for (position, label) in labels.enumerated() {
+        for (position, item) in items.enumerated() {
             do {
-                try Validation.name(label.label.className, what: "class name")
-                if let confidence = label.label.confidence, !(0...1).contains(confidence) {
-                    throw CatalogError.invalid("confidence must be in 0...1 (got \(confidence))")
-                }
-                good.append(label)
+                try check(item)
+                good.append(item)
                 positions.append(position + 1)
             } catch let error as CatalogError {
                 report.reject(LineError(line: position + 1, reason: error.message))
             }
         }
-        let failures = try await store.putLabels(good, datasetID: dataset.id)
+        let failures = try await store(good)
         for failure in failures { report.reject(LineError(line: positions[failure.index], reason: failure.error.message)) }
         report.stored = good.count - failures.count
         report.sortErrors()
@@ -49,25 +58,11 @@ extension Catalog {
     /// reported by 1-based position; the others land.
     public func putMetrics(_ metrics: [RowMetric], in dataset: String) async throws -> ImportReport {
         let dataset = try await store.dataset(dataset)
-        var report = ImportReport(read: metrics.count)
-        var good: [RowMetric] = []
-        var positions: [Int] = []
-        for (position, metric) in metrics.enumerated() {
-            do {
-                try Validation.name(metric.name, what: "metric name")
-                if let className = metric.className { try Validation.name(className, what: "class name") }
-                guard metric.value.isFinite else { throw CatalogError.invalid("metric '\(metric.name)' of row '\(metric.rowID)' is not finite") }
-                good.append(metric)
-                positions.append(position + 1)
-            } catch let error as CatalogError {
-                report.reject(LineError(line: position + 1, reason: error.message))
-            }
-        }
-        let failures = try await store.putMetrics(good, datasetID: dataset.id)
-        for failure in failures { report.reject(LineError(line: positions[failure.index], reason: failure.error.message)) }
-        report.stored = good.count - failures.count
-        report.sortErrors()
-        return report
+        return try await storeChecked(metrics, check: { metric in
+            try Validation.name(metric.name, what: "metric name")
+            if let className = metric.className { try Validation.name(className, what: "class name") }
+            guard metric.value.isFinite else { throw CatalogError.invalid("metric '\(metric.name)' of row '\(metric.rowID)' is not finite") }
+        }, store: { try await self.store.putMetrics($0, datasetID: dataset.id) })
     }
 
     /// A row's metrics.

@@ -1,12 +1,14 @@
 import Foundation
 
 // JSON forms of the domain's enums with associated values, flat and tagged by a "type" key, so
-// that HTTP bodies, saved slices and `--json` output read naturally:
+// that HTTP bodies, saved slices and `--json` output read naturally. Keys are camelCase like the
+// synthesized ones, so a coder's `convertToSnakeCase`/`convertFromSnakeCase` strategy turns all
+// of them into snake_case alike (`negative_weight`).
 //   SpaceKind        {"type": "custom"} · {"type": "model", "model": "minilm-l6-v2"}
 //   Test             {"type": "equals", "value": …} · {"type": "in", "values": […]}
 //                    {"type": "range", "min": …, "max": …} · {"type": "exists", "exists": true}
 //   RowOrder.Key     {"type": "insertion"} · {"type": "metric", "name": "loss", "class": "cat"}
-//   SearchQuery      {"type": "anchors", "positive": […], "negative": […], "negative_weight": 0.5}
+//   SearchQuery      {"type": "anchors", "positive": […], "negative": […], "negativeWeight": 0.5}
 //                    {"type": "vector", "vector": […]} · {"type": "text", "text": "…"}
 //                    {"type": "image", "image": "<base64>"}
 //   ScoreThreshold   {"type": "score", "value": 0.5} · {"type": "percentile", "value": 99}
@@ -112,7 +114,7 @@ extension SearchQuery: Codable {
         case "anchors":
             self = .anchors(positive: try container.decode([String].self, forKey: TagKey("positive")),
                             negative: try container.decodeIfPresent([String].self, forKey: TagKey("negative")) ?? [],
-                            negativeWeight: try container.decodeIfPresent(Float.self, forKey: TagKey("negative_weight")) ?? 0.5)
+                            negativeWeight: try container.decodeIfPresent(Float.self, forKey: TagKey("negativeWeight")) ?? 0.5)
         case "vector": self = .vector(try container.decode([Float].self, forKey: TagKey("vector")))
         case "text": self = .text(try container.decode(String.self, forKey: TagKey("text")))
         case "image":
@@ -132,7 +134,7 @@ extension SearchQuery: Codable {
             try container.encode("anchors", forKey: TagKey("type"))
             try container.encode(positive, forKey: TagKey("positive"))
             try container.encode(negative, forKey: TagKey("negative"))
-            try container.encode(weight, forKey: TagKey("negative_weight"))
+            try container.encode(weight, forKey: TagKey("negativeWeight"))
         case .vector(let vector):
             try container.encode("vector", forKey: TagKey("type"))
             try container.encode(vector, forKey: TagKey("vector"))

@@ -75,6 +75,12 @@ public struct EmbeddingSpace: Sendable, Hashable, Codable {
     public var generation: Int
     public var createdAt: Date
 
+    // Keys spelled "Id" so that snake_case coding strategies round-trip them (dataset_id ↔ datasetId).
+    enum CodingKeys: String, CodingKey {
+        case id, name, dimensions, metric, kind, index, vectorCount, generation, createdAt
+        case datasetID = "datasetId"
+    }
+
     public init(id: String, datasetID: String, name: String, dimensions: Int, metric: Metric, kind: SpaceKind,
                 index: IndexSettings, vectorCount: Int, generation: Int, createdAt: Date) {
         self.id = id

@@ -101,7 +101,7 @@ struct LineReader {
                 start = end + 1
                 lineNumber += 1
                 if line.last == 0x0D { line = line.dropLast() }
-                return line
+                return Self.withoutByteOrderMark(line, lineNumber)
             }
             if offset >= file.size {
                 guard start < buffer.count else { return nil }
@@ -109,13 +109,18 @@ struct LineReader {
                 start = buffer.count
                 lineNumber += 1
                 if line.last == 0x0D { line = line.dropLast() }
-                return line
+                return Self.withoutByteOrderMark(line, lineNumber)
             }
             buffer.removeSubrange(0..<start)
             start = 0
             buffer += try file.bytes(at: offset, count: Self.blockBytes)
             offset = min(file.size, offset + Self.blockBytes)
         }
+    }
+
+    /// The first line without a UTF-8 byte order mark, other lines as they are.
+    private static func withoutByteOrderMark(_ line: ArraySlice<UInt8>, _ number: Int) -> ArraySlice<UInt8> {
+        number == 1 && line.starts(with: [0xEF, 0xBB, 0xBF]) ? line.dropFirst(3) : line
     }
 
     /// The next line as text.

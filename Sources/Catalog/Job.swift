@@ -38,6 +38,13 @@ public struct Job: Sendable, Hashable, Codable {
     public var createdAt: Date
     public var updatedAt: Date
 
+    // Keys spelled "Id" so that snake_case coding strategies round-trip them (dataset_id ↔ datasetId).
+    enum CodingKeys: String, CodingKey {
+        case id, kind, state, done, total, failedItems, error, createdAt, updatedAt
+        case datasetID = "datasetId"
+        case spaceID = "spaceId"
+    }
+
     public init(id: String, kind: Kind, datasetID: String, spaceID: String?, state: State, done: Int, total: Int,
                 failedItems: Int, error: String?, createdAt: Date, updatedAt: Date) {
         self.id = id

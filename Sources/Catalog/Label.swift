@@ -29,6 +29,12 @@ public struct RowLabel: Sendable, Hashable, Codable {
     public var rowID: String
     public var label: Label
 
+    // Keys spelled "Id" so that snake_case coding strategies round-trip them (dataset_id ↔ datasetId).
+    enum CodingKeys: String, CodingKey {
+        case label
+        case rowID = "rowId"
+    }
+
     public init(rowID: String, label: Label) {
         self.rowID = rowID
         self.label = label

@@ -79,6 +79,8 @@ struct NDJSONVectorParser: Sendable {
         block.values.reserveCapacity(bytes.count / 8)
         var line = firstLine
         var start = 0
+        // A UTF-8 byte order mark before the first line is not part of it.
+        if firstLine == 1 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
         var row = [Float](repeating: 0, count: dimensions)
         while start < bytes.count {
             var end = start

@@ -16,6 +16,13 @@ public struct RowFilter: Sendable, Hashable, Codable {
     /// Only these rows (by id).
     public var rowIDs: [String]?
 
+    // Keys spelled "Id" so that snake_case coding strategies round-trip them (dataset_id ↔ datasetId).
+    enum CodingKeys: String, CodingKey {
+        case metadata, labels, metrics, mediaTypes
+        case selectionID = "selectionId"
+        case rowIDs = "rowIds"
+    }
+
     public init(metadata: [MetadataCondition] = [], labels: [LabelCondition] = [], metrics: [MetricCondition] = [],
                 mediaTypes: [MediaType]? = nil, selectionID: String? = nil, rowIDs: [String]? = nil) {
         self.metadata = metadata

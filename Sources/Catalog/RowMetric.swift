@@ -8,6 +8,12 @@ public struct RowMetric: Sendable, Hashable, Codable {
     public var className: String?
     public var value: Double
 
+    // Keys spelled "Id" so that snake_case coding strategies round-trip them (dataset_id ↔ datasetId).
+    enum CodingKeys: String, CodingKey {
+        case name, className, value
+        case rowID = "rowId"
+    }
+
     public init(rowID: String, name: String, className: String? = nil, value: Double) {
         self.rowID = rowID
         self.name = name

@@ -48,7 +48,9 @@ public final class SQLiteStore: Store {
         configuration.prepareDatabase { db in
             // Takes effect only when the file is created (before WAL is set up).
             try db.execute(sql: "PRAGMA page_size = 65536")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // 16 MiB of page cache per connection (one writer, up to four readers): a served space's
+            // memory is its index, not copies of the vectors table in five caches.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
             // 4096 pages of 64 KiB: a checkpoint every 256 MiB of WAL.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 4096")
         }
@@ -67,27 +69,24 @@ public final class SQLiteStore: Store {
 
     /// Runs `body` in a write transaction; SQLite errors become `storage` errors.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await database.write(body)
-        } catch let error as CatalogError {
-            throw error
-        } catch let error as CancellationError {
-            throw error
-        } catch {
-            throw Self.storageError(error)
-        }
+        try await Self.mappingErrors { try await database.write(body) }
     }
 
     /// Runs `body` on a reader; SQLite errors become `storage` errors.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.mappingErrors { try await database.read(body) }
+    }
+
+    /// Passes catalog errors and cancellation through and turns anything else into `storage`.
+    private static func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
-            return try await database.read(body)
+            return try await body()
         } catch let error as CatalogError {
             throw error
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw Self.storageError(error)
+            throw storageError(error)
         }
     }
 

@@ -84,6 +84,12 @@ public struct SearchHit: Sendable, Hashable, Codable {
     /// The row, when the request asked for it.
     public var row: DataRow?
 
+    // Keys spelled "Id" so that snake_case coding strategies round-trip them (row_id ↔ rowId).
+    enum CodingKeys: String, CodingKey {
+        case score, distance, row
+        case rowID = "rowId"
+    }
+
     public init(rowID: String, score: Float, distance: Float, row: DataRow? = nil) {
         self.rowID = rowID
         self.score = score

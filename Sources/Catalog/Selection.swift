@@ -9,6 +9,13 @@ public struct Selection: Sendable, Hashable, Codable {
     public var rowIDs: [String]
     public var createdAt: Date
 
+    // Keys spelled "Id" so that snake_case coding strategies round-trip them (dataset_id ↔ datasetId).
+    enum CodingKeys: String, CodingKey {
+        case id, name, createdAt
+        case datasetID = "datasetId"
+        case rowIDs = "rowIds"
+    }
+
     public init(id: String, datasetID: String, name: String, rowIDs: [String], createdAt: Date) {
         self.id = id
         self.datasetID = datasetID

@@ -76,6 +76,9 @@ actor SpaceIndexes {
     let store: any Store
     let threads: Int
     private var entries: [String: Entry] = [:]
+    /// Loads and rebuilds under way, by space: a second caller waits for the first (the actor is
+    /// re-entered while a rebuild awaits the store).
+    private var preparing: [String: Task<(loaded: LoadedIndex, report: IndexReport), any Error>] = [:]
     /// Why each space's index was last rebuilt (for reports and tests).
     private(set) var lastRebuildReason: [String: String] = [:]
 
@@ -98,22 +101,38 @@ actor SpaceIndexes {
            space.index.usesHNSW(count: space.vectorCount) == (entry.loaded.kind == "hnsw") {
             return (entry.loaded, report(entry.loaded, source: "memory", reason: nil, start: start))
         }
+        if let running = preparing[space.id] {
+            let (loaded, report) = try await running.value
+            if loaded.generation == space.generation { return (loaded, report) }
+        }
+        let task = Task { try await load(space, start: start) }
+        preparing[space.id] = task
+        defer { if preparing[space.id] == task { preparing[space.id] = nil } }
+        return try await task.value
+    }
+
+    /// Loads the index file if it is current, else rebuilds from the store and saves — off the
+    /// actor, so searches of other spaces go on meanwhile.
+    private func load(_ space: EmbeddingSpace, start: ContinuousClock.Instant) async throws -> (loaded: LoadedIndex, report: IndexReport) {
         entries[space.id] = nil
+        let (loaded, reason) = try await Task.detached { [self] in try await loadOrRebuild(space) }.value
+        entries[space.id] = Entry(loaded: loaded, dirty: false)
+        if let reason { lastRebuildReason[space.id] = reason }
+        return (loaded, report(loaded, source: reason == nil ? "file" : "rebuilt", reason: reason, start: start))
+    }
+
+    /// The index from its file, or rebuilt and saved; with why it was rebuilt (nil: from the file).
+    private nonisolated func loadOrRebuild(_ space: EmbeddingSpace) async throws -> (LoadedIndex, String?) {
         var reason = "no index file"
         if let paths = paths(space.id) {
             switch loadFile(space: space, paths: paths) {
-            case .success(let loaded):
-                entries[space.id] = Entry(loaded: loaded, dirty: false)
-                return (loaded, report(loaded, source: "file", reason: nil, start: start))
-            case .failure(let why):
-                reason = why.message
+            case .success(let loaded): return (loaded, nil)
+            case .failure(let why): reason = why.message
             }
         }
         let loaded = try await rebuild(space)
-        lastRebuildReason[space.id] = reason
-        entries[space.id] = Entry(loaded: loaded, dirty: true)
-        try save(spaceID: space.id)
-        return (loaded, report(loaded, source: "rebuilt", reason: reason, start: start))
+        if let paths = paths(space.id) { try Self.write(loaded, spaceID: space.id, to: paths) }
+        return (loaded, reason)
     }
 
     private func report(_ loaded: LoadedIndex, source: String, reason: String?, start: ContinuousClock.Instant) -> IndexReport {
@@ -121,8 +140,11 @@ actor SpaceIndexes {
                     seconds: start.duration(to: .now).seconds)
     }
 
-    /// Builds the index of `space` from its stored vectors.
-    private func rebuild(_ space: EmbeddingSpace) async throws -> LoadedIndex {
+    /// Builds the index of `space` from its stored vectors. It is marked with the generation
+    /// read before the scan: a write landing during the scan makes it stale (rebuilt again at
+    /// its next use), never silently incomplete.
+    private nonisolated func rebuild(_ space: EmbeddingSpace) async throws -> LoadedIndex {
+        let generation = try await store.space(space.id, datasetID: space.datasetID).generation
         let hnsw = space.index.usesHNSW(count: space.vectorCount)
         let index: any VectorIndex
         do {
@@ -149,16 +171,15 @@ actor SpaceIndexes {
             slotBound = last + 1
             after = last
         }
-        let generation = try await store.space(space.id, datasetID: space.datasetID).generation
         return LoadedIndex(index: index, kind: hnsw ? "hnsw" : "flat", generation: generation, slotBound: slotBound)
     }
 
-    private func paths(_ spaceID: String) -> (index: String, sidecar: String)? {
+    private nonisolated func paths(_ spaceID: String) -> (index: String, sidecar: String)? {
         guard let directory else { return nil }
         return (directory + "/" + spaceID + ".loupeidx", directory + "/" + spaceID + ".json")
     }
 
-    private func loadFile(space: EmbeddingSpace, paths: (index: String, sidecar: String)) -> Result<LoadedIndex, CatalogError> {
+    private nonisolated func loadFile(space: EmbeddingSpace, paths: (index: String, sidecar: String)) -> Result<LoadedIndex, CatalogError> {
         guard FileManager.default.fileExists(atPath: paths.index) else { return .failure(.invalid("no index file")) }
         guard let data = FileManager.default.contents(atPath: paths.sidecar),
               let sidecar = try? JSONDecoder().decode(Sidecar.self, from: data) else {
@@ -239,19 +260,24 @@ actor SpaceIndexes {
         for (spaceID, entry) in entries where entry.dirty { try? save(spaceID: spaceID) }
     }
 
-    /// Writes the index file (temporary file, fsync, rename), then its sidecar.
+    /// Saves a space's loaded index and marks it clean.
     private func save(spaceID: String) throws {
         guard let paths = paths(spaceID), var entry = entries[spaceID] else { return }
+        try Self.write(entry.loaded, spaceID: spaceID, to: paths)
+        entry.dirty = false
+        entries[spaceID] = entry
+    }
+
+    /// Writes the index file (temporary file, fsync, rename), then its sidecar.
+    private static func write(_ loaded: LoadedIndex, spaceID: String, to paths: (index: String, sidecar: String)) throws {
         do {
-            try entry.loaded.index.save(to: paths.index)
+            try loaded.index.save(to: paths.index)
             let bytes = (try FileManager.default.attributesOfItem(atPath: paths.index)[.size] as? Int) ?? 0
-            let sidecar = Sidecar(generation: entry.loaded.generation, kind: entry.loaded.kind, vectors: entry.loaded.index.count,
-                                  slotBound: entry.loaded.slotBound, fileBytes: bytes)
+            let sidecar = Sidecar(generation: loaded.generation, kind: loaded.kind, vectors: loaded.index.count,
+                                  slotBound: loaded.slotBound, fileBytes: bytes)
             try JSONEncoder().encode(sidecar).write(to: URL(fileURLWithPath: paths.sidecar), options: .atomic)
         } catch {
             throw CatalogError(.io, "cannot save the index of space \(spaceID) to '\(paths.index)'", underlying: error)
         }
-        entry.dirty = false
-        entries[spaceID] = entry
     }
 }

@@ -23,8 +23,6 @@ struct VectorImporter {
         let start = ContinuousClock.now
         let file = try InputFile(path: path)
         let parser = NDJSONVectorParser(dimensions: space.dimensions, threads: catalog.configuration.threads)
-        var resolver = KeyResolver(store: catalog.store, datasetID: space.datasetID)
-        var report = ImportReport()
         var offset = 0
         var line = 1
         /// Finds the block at `offset` cut after its last newline, and starts parsing it (from the
@@ -49,16 +47,7 @@ struct VectorImporter {
                 (try file.withBytes(at: start, count: length) { parser.parse($0, firstLine: firstLine) }, done)
             }
         }
-        var pending = try nextBlock()
-        while let task = pending {
-            let (chunk, done) = try await task.value
-            pending = try nextBlock()
-            try await commit(chunk, resolver: &resolver, report: &report)
-            progress?(ImportProgress(done: done, total: file.size, stored: report.stored, rejected: report.rejected))
-        }
-        try await catalog.store.sync(catalog.configuration.durability)
-        report.seconds = start.duration(to: .now).seconds - report.indexSeconds
-        return report
+        return try await run(start: start, total: file.size, nextBlock: nextBlock)
     }
 
     // MARK: .npy
@@ -75,8 +64,6 @@ struct VectorImporter {
             throw CatalogError(.invalidArgument, "'\(idsPath)' has \(idLines) ids for the \(header.rows) rows of '\(path)'; they must match line for row")
         }
         var ids = try LineReader(path: idsPath)
-        var resolver = KeyResolver(store: catalog.store, datasetID: space.datasetID)
-        var report = ImportReport()
         let rowsPerBlock = max(1, Self.npyBlockBytes / (header.columns * header.itemSize))
         var row = 0
         let metric = space.metric
@@ -94,16 +81,7 @@ struct VectorImporter {
                                    dimensions: header.columns), first + count)
             }
         }
-        var pending = try nextBlock()
-        while let task = pending {
-            let (chunk, done) = try await task.value
-            pending = try nextBlock()
-            try await commit(chunk, resolver: &resolver, report: &report)
-            progress?(ImportProgress(done: done, total: header.rows, stored: report.stored, rejected: report.rejected))
-        }
-        try await catalog.store.sync(catalog.configuration.durability)
-        report.seconds = start.duration(to: .now).seconds - report.indexSeconds
-        return report
+        return try await run(start: start, total: header.rows, nextBlock: nextBlock)
     }
 
     /// Lines in an ids file, a last line without a newline included.
@@ -201,6 +179,26 @@ struct VectorImporter {
     }
 
     // MARK: Committing
+
+    /// The pipeline: while one block commits, the next is read and parsed (`nextBlock` starts
+    /// its task); then the commits are made durable.
+    /// - Parameter nextBlock: the task parsing the next block, which also says how far the
+    ///   import has got (in units of `total`), or nil at the end.
+    private func run(start: ContinuousClock.Instant, total: Int,
+                     nextBlock: () throws -> Task<(Chunk, Int), any Error>?) async throws -> ImportReport {
+        var resolver = KeyResolver(store: catalog.store, datasetID: space.datasetID)
+        var report = ImportReport()
+        var pending = try nextBlock()
+        while let task = pending {
+            let (chunk, done) = try await task.value
+            pending = try nextBlock()
+            try await commit(chunk, resolver: &resolver, report: &report)
+            progress?(ImportProgress(done: done, total: total, stored: report.stored, rejected: report.rejected))
+        }
+        try await catalog.store.sync(catalog.configuration.durability)
+        report.seconds = start.duration(to: .now).seconds - report.indexSeconds
+        return report
+    }
 
     /// Resolves a chunk's keys to slots, drops unknown rows (and, for NDJSON, all-zero vectors
     /// under cosine) as line errors, and commits the rest.

@@ -24,11 +24,7 @@ public struct SafeTensorsFile: WeightArchive {
     /// - Throws: `NeuralNetError` `.unreadableFile`, `.corruptFile` or `.unsupportedType`.
     public init(url: URL) throws {
         source = url.path
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw NeuralNetError(.unreadableFile, "cannot read '\(url.path)'", underlying: error)
-        }
+        data = try MappedWeightFile.map(url)
         guard data.count >= 8 else {
             throw NeuralNetError(.corruptFile, "'\(source)' is \(data.count) bytes, too short for a safetensors header")
         }

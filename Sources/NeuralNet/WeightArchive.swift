@@ -1,3 +1,5 @@
+import Foundation
+
 /// A named set of weight tensors read from a file: a safetensors file or a PyTorch checkpoint.
 public protocol WeightArchive: Sendable {
     /// Where the weights came from (a path), for error messages.
@@ -10,6 +12,18 @@ public protocol WeightArchive: Sendable {
     /// - Throws: `NeuralNetError` `.missingTensor` naming the tensor and the file when absent;
     ///   `.unsupportedType` or `.corruptFile` when its bytes cannot be converted.
     func tensor(named name: String) throws -> Tensor
+}
+
+/// The bytes of a weight file, memory-mapped: pages are read when a tensor is converted.
+enum MappedWeightFile {
+    /// - Throws: `NeuralNetError` `.unreadableFile` naming the file.
+    static func map(_ url: URL) throws -> Data {
+        do {
+            return try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw NeuralNetError(.unreadableFile, "cannot read '\(url.path)'", underlying: error)
+        }
+    }
 }
 
 /// Reads a model's tensors out of an archive by name and shape, keeping track of which were

@@ -6,6 +6,8 @@ struct Loupe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loupe",
         abstract: "A self-hosted embeddings catalog.",
-        subcommands: [DatasetsCommand.self, ImportCommand.self, SpacesCommand.self, SearchCommand.self, ExportCommand.self,
-                      ServeCommand.self, KeysCommand.self, InferCommand.self, ModelsCommand.self, BenchCommand.self])
+        subcommands: [
+            DatasetsCommand.self, ImportCommand.self, SpacesCommand.self, SearchCommand.self, ExportCommand.self,
+            ServeCommand.self, KeysCommand.self, InferCommand.self, ModelsCommand.self, BenchCommand.self,
+        ])
 }

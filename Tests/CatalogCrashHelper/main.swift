@@ -21,7 +21,7 @@ guard arguments.count >= 5 else {
     exit(2)
 }
 let (mode, dataDirectory, dataset, space) = (arguments[1], arguments[2], arguments[3], arguments[4])
-let models = ModelRegistry(loaded: [TrigramModel(delayPerBatch: .milliseconds(50))])
+let models = ModelRegistry(loaded: [TrigramModel(delayPerBatch: .milliseconds(100))])
 do {
     let catalog = try await Catalog.open(CatalogConfiguration(dataDirectory: dataDirectory, models: models, durability: .processCrash,
                                                              runsJobs: false))

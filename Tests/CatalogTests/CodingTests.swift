@@ -23,6 +23,26 @@ import Testing
         }
         let order = RowOrder(.metric(name: "loss", className: "cat"), descending: true)
         #expect(try JSONDecoder().decode(RowOrder.self, from: JSONEncoder().encode(order)) == order)
+        // Under snake_case strategies every key, synthesized or tagged, is snake_case.
+        let snake = JSONEncoder()
+        snake.keyEncodingStrategy = .convertToSnakeCase
+        let snakeText = String(decoding: try snake.encode(request), as: UTF8.self)
+        #expect(snakeText.contains(#""negative_weight":0.25"#) && snakeText.contains(#""include_rows":false"#))
+        let unsnake = JSONDecoder()
+        unsnake.keyDecodingStrategy = .convertFromSnakeCase
+        #expect(try unsnake.decode(SearchRequest.self, from: Data(snakeText.utf8)) == request)
+        let job = Job(id: "j", kind: .computeEmbeddings, datasetID: "d", spaceID: "s", state: .running, done: 1, total: 2, failedItems: 0,
+                      error: nil, createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 1))
+        let jobText = String(decoding: try snake.encode(job), as: UTF8.self)
+        #expect(jobText.contains(#""dataset_id":"d""#) && jobText.contains(#""space_id":"s""#))
+        #expect(try unsnake.decode(Job.self, from: Data(jobText.utf8)) == job)
+        let selection = Selection(id: "x", datasetID: "d", name: "n", rowIDs: ["a"], createdAt: Date(timeIntervalSince1970: 0))
+        #expect(try unsnake.decode(Selection.self, from: snake.encode(selection)) == selection)
+        let hit = SearchHit(rowID: "r", score: 1, distance: 0)
+        #expect(String(decoding: try snake.encode(hit), as: UTF8.self).contains(#""row_id":"r""#))
+        #expect(try unsnake.decode(SearchHit.self, from: snake.encode(hit)) == hit)
+        let filter2 = RowFilter(selectionID: "s", rowIDs: ["a"])
+        #expect(try unsnake.decode(RowFilter.self, from: snake.encode(filter2)) == filter2)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(SearchQuery.self, from: Data(#"{"type": "telepathy"}"#.utf8)) }
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(SearchQuery.self, from: Data(#"{"type": "image", "image": "%%%"}"#.utf8)) }
     }

@@ -82,6 +82,10 @@ import TestSupport
         await fixture.catalog.close()
         let said = try await runAndKill(["embed", fixture.folder.path, "test", "tri"], after: "STARTED")
         let jobID = try #require(said.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        // The kill caught the job running, part of the way.
+        let store = try SQLiteStore(path: fixture.folder.file("catalog.sqlite"))
+        let killed = try await store.job(id: jobID)
+        #expect(killed.state == .running && killed.done > 0 && killed.done < 600, "\(killed)")
         let reopened = try await fixture.reopen()
         let job = try await reopened.waitForJob(jobID)
         #expect(job.state == .succeeded, "\(job)")

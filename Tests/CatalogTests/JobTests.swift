@@ -69,7 +69,7 @@ final class CountingModel: EmbeddingModel {
     }
 
     @Test func pendingJobsResumeAtOpenAndSkipEmbeddedRows() async throws {
-        let model = CountingModel(delay: .milliseconds(100))
+        let model = CountingModel(delay: .milliseconds(200))
         let fixture = try await CatalogFixture(rows: 300, models: [model])
         _ = try await fixture.catalog.createSpace(NewEmbeddingSpace(name: "tri", kind: .model("trigram")), in: "test")
         let job = try await fixture.catalog.computeEmbeddings(space: "tri", in: "test")

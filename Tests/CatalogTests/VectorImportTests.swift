@@ -204,6 +204,21 @@ import VectorMath
         #expect(try await fixture.catalog.space("vecs", in: "test").vectorCount == 0)
     }
 
+    @Test func byteOrderMarksAndCRLFLineEndsAreRead() async throws {
+        let fixture = try await CatalogFixture(rows: 2, dimensions: 2)
+        let text = "\u{FEFF}" + #"{"id": "r0", "vector": [1, 2]}"# + "\r\n" + #"{"id": "r1", "vector": [3, 4]}"# + "\r\n"
+        let path = fixture.write("bom.ndjson", text)
+        let report = try await fixture.catalog.importVectors(.ndjson(path: path), into: "vecs", in: "test")
+        #expect(report.stored == 2 && report.rejected == 0, "\(report.errors)")
+        let ids = fixture.write("bom.txt", "\u{FEFF}r0\r\nr1\r\n")
+        let npy = fixture.write("bom.npy", data: NpyWriter.data(values: [5, 6, 7, 8], rows: 2, columns: 2))
+        #expect(try await fixture.catalog.importVectors(.npy(path: npy, idsPath: ids, byGlobalKey: false), into: "vecs", in: "test").stored == 2)
+        #expect(try await fixture.catalog.vector(row: "r0", space: "vecs", in: "test") == [5, 6])
+        let csv = fixture.write("bom.csv", "\u{FEFF}id,text\r\nz,hello\r\n")
+        #expect(try await fixture.catalog.importRows(.csv(path: csv, options: CSVRowOptions()), into: "test").stored == 1)
+        #expect(try await fixture.catalog.row("z", in: "test").rowData == "hello")
+    }
+
     @Test func globalKeysResolveRows() async throws {
         let fixture = try await CatalogFixture(dimensions: 2)
         _ = try await fixture.catalog.addRows([NewDataRow(id: "a", globalKey: "key-a", rowData: "x", mediaType: .text)], to: "test")

@@ -19,7 +19,7 @@ import Testing
         for entry in golden.images {
             let path = try ImageFixtures.installed(entry.installed_path)
             let file = try Data(contentsOf: URL(fileURLWithPath: path))
-            try #require(SHA256.hex(file) == entry.file_sha256, "\(entry.name): \(path) is not the file the reference used")
+            try #require(sha256Hex(file) == entry.file_sha256, "\(entry.name): \(path) is not the file the reference used")
 
             let image = try ImageDecoder(alpha: entry.alpha).decode(file: path)
             #expect(image.sizeWH == entry.original_size_wh, "\(entry.name)")

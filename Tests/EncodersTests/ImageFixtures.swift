@@ -108,7 +108,7 @@ struct ImageExpectations: Decodable {
 
 extension RGBImage {
     /// The sha256 of the pixel bytes, as the fixtures give it.
-    var sha256: String { SHA256.hex(pixels) }
+    var sha256: String { sha256Hex(pixels) }
 
     /// [width, height], as the fixtures give sizes.
     var sizeWH: [Int] { [width, height] }

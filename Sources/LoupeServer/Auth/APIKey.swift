@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A stored API key: its public id, a name for people, its scope, and the SHA-256 of the secret
@@ -21,7 +22,7 @@ public struct APIKey: Sendable, Codable, Equatable {
 
     /// Lowercase hex SHA-256 of `key`'s UTF-8 bytes.
     public static func hash(_ key: String) -> String {
-        SHA256.hash(Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The id part of a key of the form `loupe_<id>_<secret>`, or `nil` if it has another form.

@@ -7,6 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure Loupe's speed and quality on real data.",
         subcommands: [
             ANNBenchCommand.self, TreesBenchCommand.self, MinHashBenchCommand.self, RTreeBenchCommand.self, ImagesBenchCommand.self,
-            CurationBenchCommand.self, TextEncoderBenchCommand.self, ImportBenchCommand.self, HTTPBenchCommand.self,
+            CurationBenchCommand.self, TextEncoderBenchCommand.self, ImageEncoderBenchCommand.self,
+            ImportBenchCommand.self, HTTPBenchCommand.self,
         ])
 }
