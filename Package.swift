@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "LoupeServer",
             dependencies: [
-                "Catalog",
+                "Catalog", "Curation", "Encoders",
                 "VectorMath", "VectorIndex",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
