@@ -5,9 +5,9 @@
 /// the threads left over.
 ///
 /// Within a lane a model chooses how many images go through a layer together: one at a time
-/// while the feature maps are large (they stay in cache), all of the lane's images at once once
-/// they are small (a 7×7 map makes a 49-row gemm per image, too short to repay packing the
-/// layer's weights).
+/// while the feature maps are large (each layer's output is still in cache for the next), all
+/// of the lane's images at once once they are small (a 7×7 map makes a 49-row gemm per image,
+/// too short to repay packing the layer's weights).
 public struct ImageLanes: Sendable {
     /// Threads in all.
     public let threads: Int
