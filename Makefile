@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree clean
+.PHONY: demo test build deps models bench-ann bench-trees bench-minhash bench-rtree bench-select clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -38,6 +38,11 @@ bench-minhash: deps
 # The 2-D R-tree against libspatialindex (PyPI rtree) and shapely's STRtree on 1M seeded points.
 bench-rtree: deps
 	scripts/bench-rtree.sh
+
+# Curation: near-duplicate images and texts, label mistakes and k-center selection against
+# scikit-learn, datasketch and numpy (Fashion-MNIST, WordNet).
+bench-select: deps
+	scripts/bench-select.sh
 
 clean:
 	rm -rf .build .bench
