@@ -66,9 +66,7 @@ enum ThresholdJoin {
                 }
             }
         }
-        guard total.pointee <= maxPairs else {
-            throw CurationError(.limitExceeded, "more than \(maxPairs) pairs of rows score at least \(threshold); raise the threshold (or the pair limit)")
-        }
+        guard total.pointee <= maxPairs else { throw NearDuplicates.tooManyPairs(maxPairs, threshold: "\(threshold)") }
         return found.flatMap(\.pairs)
     }
 }

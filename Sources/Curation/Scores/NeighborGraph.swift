@@ -72,11 +72,8 @@ public struct NeighborGraph: Sendable {
     public static func build(
         _ vectors: RowVectors, rows: [UInt32]? = nil, k: Int, method: Method = .automatic, threads: Int? = nil
     ) throws(CurationError) -> NeighborGraph {
-        let threads = threads ?? Parallel.availableCores
-        guard threads >= 1 else { throw CurationError(.invalidArgument, "threads must be at least 1 (got \(threads))") }
-        var members = rows ?? (0..<UInt32(vectors.count)).map { $0 }
-        members.sortAndRemoveDuplicates()
-        try vectors.validate(rows: members, what: "the rows of the neighbour graph")
+        let threads = try Parallel.threads(threads)
+        let members = try vectors.rowSet(rows, what: "the rows of the neighbour graph")
         guard k >= 1, k < members.count else {
             throw CurationError(.invalidArgument, "k must be at least 1 and below the number of rows (\(members.count)); got \(k)")
         }
