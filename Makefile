@@ -6,7 +6,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http clean
+.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http bench-select clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -73,6 +73,11 @@ bench-import: deps
 bench-http: deps
 	scripts/install-system-packages.sh bench
 	scripts/bench-http.sh
+
+# Curation: near-duplicate images and texts, label mistakes and k-center selection against
+# scikit-learn, datasketch and numpy (Fashion-MNIST, WordNet).
+bench-select: deps
+	scripts/bench-select.sh
 
 clean:
 	rm -rf .build .bench
