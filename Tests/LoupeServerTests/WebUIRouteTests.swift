@@ -167,6 +167,8 @@ struct SmartSelectionBody: Decodable {
         let id: String
         let name: String
         let rowIDs: [String]
+        // `row_ids` reads as `rowIds` under the snake_case strategy.
+        enum CodingKeys: String, CodingKey { case id, name, rowIDs = "rowIds" }
     }
     let selection: Saved
     let candidates: Int
