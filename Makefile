@@ -1,12 +1,12 @@
 # Loupe — the two commands of the quick start, and a few more for developers.
-#   make demo   set up everything and run Loupe's main job (for now: the vector-search benchmark
-#               against hnswlib and faiss on real Fashion-MNIST data, printed as a table)
+#   make demo   set up everything and run Loupe's main job: real images and texts imported,
+#               embedded by Loupe's own models, served with the web UI on 127.0.0.1:8080
 #   make test   the whole test suite (fetches the test models first: make models), then the web
 #               UI's browser tests (make test-ui)
 
 SWIFT ?= swift
 
-.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http clean
+.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http bench-select clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -29,7 +29,7 @@ test-ui: deps
 	scripts/test-ui.sh
 
 demo: deps
-	scripts/bench-ann.sh fashion-mnist
+	scripts/demo.sh
 
 # The full benchmark of issue #2: fashion-mnist and clustered384, Loupe and peers in one run.
 bench-ann: deps
@@ -73,6 +73,11 @@ bench-import: deps
 bench-http: deps
 	scripts/install-system-packages.sh bench
 	scripts/bench-http.sh
+
+# Curation: near-duplicate images and texts, label mistakes and k-center selection against
+# scikit-learn, datasketch and numpy (Fashion-MNIST, WordNet).
+bench-select: deps
+	scripts/bench-select.sh
 
 clean:
 	rm -rf .build .bench

@@ -104,6 +104,7 @@ let package = Package(
         .target(
             name: "Catalog",
             dependencies: [
+                "Encoders",
                 "VectorIndex",
                 "VectorMath",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -115,7 +116,7 @@ let package = Package(
         .target(
             name: "LoupeServer",
             dependencies: [
-                "Catalog",
+                "Catalog", "Curation", "Encoders",
                 "VectorMath", "VectorIndex",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -12,8 +12,9 @@
 # environment, default: $WORK/venv-enc, created with the versions pinned in
 # $SHARED/bench/README.md when missing — torch brings ~6 GB), WORK (default: .bench), THREADS
 # (default 2), TEXTS (default 1024), BATCH (default 32), ORDER (length-sorted or file-order),
-# ROUNDS (default 2), WAIT_QUIET (seconds to wait for CPU pressure under 5% before each
-# measurement, default 0), LOUPE_MODEL_CACHE (where `loupe models fetch` put all-MiniLM-L6-v2).
+# ROUNDS (default 2), WAIT_QUIET (seconds to wait before each measurement for the CPU pressure —
+# /proc/pressure/cpu "some avg10" — to fall under QUIET_PRESSURE percent, default 0 and 5; the
+# pressure at the start of each measurement is logged), LOUPE_MODEL_CACHE (where `loupe models fetch` put all-MiniLM-L6-v2).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-$root/../shared}
@@ -24,6 +25,7 @@ batch=${BATCH:-32}
 order=${ORDER:-length-sorted}
 rounds=${ROUNDS:-2}
 wait_quiet=${WAIT_QUIET:-0}
+quiet_pressure=${QUIET_PRESSURE:-5}
 model="${LOUPE_MODEL_CACHE:-$HOME/.cache/loupe/models}/all-MiniLM-L6-v2"
 
 [[ -f "$shared/bench/encoder_peers.py" ]] || { echo "cannot find $shared/bench/encoder_peers.py (set SHARED)" >&2; exit 1; }
@@ -44,21 +46,23 @@ python="$venv/bin/python"
 run="$work/encoders-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$run"
 
-# wait_for_quiet: up to $wait_quiet seconds until the CPU pressure (some avg10) is under 5%.
+# wait_for_quiet NAME: up to $wait_quiet seconds until the CPU pressure (some avg10) is under
+# $quiet_pressure %, then logs the pressure to $run/NAME.log.
 wait_for_quiet() {
   local waited=0
   while (( waited < wait_quiet )); do
-    awk '/^some/ { split($2, a, "="); exit (a[2] < 5 ? 0 : 1) }' /proc/pressure/cpu && return 0
+    awk -v limit="$quiet_pressure" '/^some/ { split($2, a, "="); exit (a[2] < limit ? 0 : 1) }' /proc/pressure/cpu && break
     sleep 5
     waited=$((waited + 5))
   done
+  echo "cpu pressure at start: $(head -1 /proc/pressure/cpu)" >>"$run/$1.log"
 }
 
 # measure NAME COMMAND...: runs COMMAND, appends its JSON line (with "peak_rss_mb" from getrusage)
 # to $run/NAME.jsonl and its log to $run/NAME.log.
 measure() {
   local name="$1"; shift
-  wait_for_quiet
+  wait_for_quiet "$name"
   "$python" - "$@" >>"$run/$name.jsonl" 2>>"$run/$name.log" <<'PY'
 import json, resource, subprocess, sys
 out = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True, check=True).stdout

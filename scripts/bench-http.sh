@@ -7,7 +7,8 @@
 #
 #   scripts/bench-http.sh            # CLIENTS=8 DURATION=10 COUNT=100000 DIMS=384
 #
-# Environment: WORK (default .bench), CLIENTS, DURATION (seconds per timed load), COUNT, DIMS.
+# Environment: WORK (default .bench), CLIENTS, DURATION (seconds per timed load), COUNT, DIMS,
+# LOUPE (a loupe binary to use instead of building .build/release/loupe).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${WORK:-$root/.bench}
@@ -17,8 +18,11 @@ count=${COUNT:-100000}
 dims=${DIMS:-384}
 
 command -v wrk >/dev/null || "$root/scripts/install-system-packages.sh" bench
-(cd "$root" && swift build -c release --product loupe 2>&1 | tail -1)
-loupe="$root/.build/release/loupe"
+loupe=${LOUPE:-}
+if [[ -z "$loupe" ]]; then
+  (cd "$root" && swift build -c release --product loupe 2>&1 | tail -1)
+  loupe="$root/.build/release/loupe"
+fi
 
 run="$work/http-run-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$run"

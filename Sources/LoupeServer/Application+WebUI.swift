@@ -7,10 +7,11 @@ import Hummingbird
 /// - Parameters:
 ///   - v1: the `/v1` group (requiring `read`).
 ///   - dataDirectory: maps go to `<data>/maps`, thumbnails to `<data>/thumbnails`.
-///   - thumbnails: makes JPEG thumbnails; without one the image files are served as they are.
+///   - thumbnails: makes JPEG thumbnails (by default through `Encoders`' codecs); with `nil` the
+///     image files are served as they are.
 func addWebUIRoutes(
     to v1: RouterGroup<LoupeRequestContext>, service: some CatalogService, dataDirectory: URL,
-    thumbnails: (any ThumbnailRenderer)? = nil
+    thumbnails: (any ThumbnailRenderer)? = EncodersThumbnailRenderer()
 ) {
     let maps = MapStore(directory: dataDirectory.appendingPathComponent("maps", isDirectory: true))
     ThumbnailController(repository: service, renderer: thumbnails,

@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// The application `loupe serve` runs: the catalog in `arguments.dataDirectory`, opened with
 /// `models` and its job runner, served until SIGINT or SIGTERM, then closed (running jobs stay
 /// pending and resume at the next start; changed indexes are saved).
-/// - Throws: ``ServerStartError`` for an unguarded address, or the catalog's error when the
+/// - Throws: ``ServerError`` for an unguarded address, or the catalog's error when the
 ///   data directory can't be opened.
 public func buildApplication(_ arguments: some AppArguments, models: ModelRegistry) async throws -> some ApplicationProtocol {
     let keys = APIKeyStore(directory: URL(fileURLWithPath: arguments.dataDirectory, isDirectory: true))
@@ -32,7 +32,7 @@ struct CatalogLifecycle: Service {
 /// The application on any catalog service (the tests hand it one).
 ///
 /// Refuses to build when the server would listen beyond loopback without an API key
-/// (``ServerStartError``). The returned application stops gracefully on SIGINT and SIGTERM when
+/// (``ServerError``). The returned application stops gracefully on SIGINT and SIGTERM when
 /// run with `runService()`.
 /// - Parameters:
 ///   - arguments: address, data directory, log level and body limits.

@@ -47,33 +47,14 @@ extension AppArguments {
     }
 
     /// Refuses a server that would listen beyond loopback with no API key to guard it.
-    /// - Throws: ``ServerStartError`` `.unguardedExposure` naming the fix.
+    /// - Throws: ``ServerError`` `.unguardedExposure` naming the fix.
     public func checkExposure(keys: APIKeyStore) throws {
         guard !bindsLoopbackOnly else { return }
         guard try keys.hasActiveKeys() else {
-            throw ServerStartError(
+            throw ServerError(
                 .unguardedExposure,
                 "Refusing to listen on \(hostname): beyond loopback a key is required and \(keys.fileURL.path) has no active API key. "
                     + "Create one with `loupe keys create --data-dir \(dataDirectory) --name NAME --scope admin`, or bind to 127.0.0.1.")
         }
     }
-}
-
-/// Why a server did not start.
-public struct ServerStartError: Error, CustomStringConvertible, Sendable {
-    /// What kind of failure.
-    public struct Code: Hashable, Sendable {
-        let rawValue: String
-        /// Binding beyond loopback without any API key.
-        public static let unguardedExposure = Code(rawValue: "unguarded_exposure")
-        /// The data directory can't be opened.
-        public static let dataDirectory = Code(rawValue: "data_directory")
-    }
-    public let code: Code
-    public let message: String
-    init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-    public var description: String { message }
 }

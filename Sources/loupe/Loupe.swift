@@ -8,6 +8,6 @@ struct Loupe: AsyncParsableCommand {
         abstract: "A self-hosted embeddings catalog.",
         subcommands: [
             DatasetsCommand.self, ImportCommand.self, SpacesCommand.self, SearchCommand.self, ExportCommand.self,
-            ServeCommand.self, KeysCommand.self, InferCommand.self, ModelsCommand.self, BenchCommand.self,
+            ServeCommand.self, KeysCommand.self, InferCommand.self, EmbedCommand.self, ModelsCommand.self, BenchCommand.self,
         ])
 }

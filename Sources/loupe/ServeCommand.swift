@@ -56,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             let app = try await buildApplication(arguments, models: CLIModels.registry())
             try await app.runService()
-        } catch let error as ServerStartError {
+        } catch let error as ServerError {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             throw ExitCode(2)
         } catch let error as CatalogError {

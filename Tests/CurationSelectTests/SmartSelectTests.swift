@@ -142,9 +142,9 @@ import VectorMath
         let vectors = try RowVectors(values, dimensions: d, metric: metric)
         let labelled: [UInt32] = [5, 17, 2900, 1200]
         let candidates = (0..<UInt32(n)).filter { $0 % 2 == 0 || $0 == 17 }
-        let selection = try SmartSelect.select(25, from: candidates, by: .diverse(start: .labelled(labelled)),
+        let selection = try SmartSelect.select(60, from: candidates, by: .diverse(start: .labelled(labelled)),
                                                vectors: vectors, options: SmartSelect.Options(threads: 2))
-        #expect(!selection.rows.contains(17) && Set(selection.rows).count == 25)
+        #expect(!selection.rows.contains(17) && Set(selection.rows).count == 60)
         func dist(_ a: Int, _ b: Int) -> Double {
             metric == .cosine ? 1 - CurationTestData.score(values, a, b, dimensions: d, metric: .cosine)
                 : CurationTestData.distance(values, a, b, dimensions: d)
@@ -160,7 +160,7 @@ import VectorMath
             #expect(nearest[pool.firstIndex(of: Int(pick.row))!] >= farthest - 2e-4)
             chosen.append(Int(pick.row))
         }
-        let again = try SmartSelect.select(25, from: candidates, by: .diverse(start: .labelled(labelled)),
+        let again = try SmartSelect.select(60, from: candidates, by: .diverse(start: .labelled(labelled)),
                                            vectors: vectors, options: SmartSelect.Options(threads: 1))
         #expect(again.rows == selection.rows)
     }

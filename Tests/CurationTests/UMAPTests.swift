@@ -1,4 +1,4 @@
-@testable import Curation
+import Curation
 import Foundation
 import Testing
 import TestSupport
@@ -99,15 +99,3 @@ import TestSupport
     }
 }
 
-@Suite struct UMAPKernelTests {
-    @Test func fastPowerIsCloseToPow() {
-        var generator = SeededGenerator(seed: 1)
-        for _ in 0..<20_000 {
-            let x = Float(exp(Double.random(in: -20...12, using: &generator)))
-            let b = Float.random(in: 0.5...1.5, using: &generator)
-            let exact = Foundation.pow(Double(x), Double(b))
-            let fast = Double(UMAP.Layout.fastPower(x, b))
-            #expect(abs(fast - exact) <= 2e-5 * exact, "x = \(x), b = \(b): \(fast) vs \(exact)")
-        }
-    }
-}

@@ -44,13 +44,13 @@ struct APIKeyTests {
     func storeErrors() throws {
         let server = try TestServer()
         defer { try? FileManager.default.removeItem(at: server.directory) }
-        #expect(throws: APIKeyStoreError.self) { try server.keys.revoke(id: "deadbeef") }
-        #expect(throws: APIKeyStoreError.self) { try server.keys.create(name: "  ", scope: .read) }
+        #expect(throws: ServerError.self) { try server.keys.revoke(id: "deadbeef") }
+        #expect(throws: ServerError.self) { try server.keys.create(name: "  ", scope: .read) }
         try Data("{not json".utf8).write(to: server.keys.fileURL)
         do {
             _ = try server.keys.list()
             Issue.record("a damaged key file loaded")
-        } catch let error as APIKeyStoreError {
+        } catch let error as ServerError {
             #expect(error.description.contains("api-keys.json"))
         }
     }
@@ -112,7 +112,7 @@ struct APIKeyTests {
         do {
             _ = try await buildApplication(server.configuration, models: ModelRegistry())
             Issue.record("built an unguarded server on \(host)")
-        } catch let error as ServerStartError {
+        } catch let error as ServerError {
             #expect(error.code == .unguardedExposure)
             #expect(error.description.contains("loupe keys create"))
         }

@@ -5,38 +5,8 @@ import VectorMath
 
 @testable import LoupeServer
 
-/// The cluster map's pieces: PCA, the map file, and the R-tree selections over it.
+/// The cluster map's pieces: building it, its file, and the R-tree selections over it.
 @Suite struct MapTests {
-    /// Seeded points along a tilted line with a little noise in 5-D: PCA's first axis follows it.
-    @Test func principalComponentsFollowTheLargestSpread() {
-        var random = SplitMix64(seed: 11)
-        let count = 400, dimensions = 5
-        var vectors: [Float] = []
-        var along: [Float] = []
-        for _ in 0..<count {
-            let t = Float(random.nextUnitInterval() * 20 - 10)
-            along.append(t)
-            let direction: [Float] = [0.6, 0.8, 0, 0, 0]
-            vectors += (0..<dimensions).map { direction[$0] * t + 0.05 * random.nextGaussian() + Float($0) }
-        }
-        let xy = PrincipalComponents.project(vectors, count: count, dimensions: dimensions)
-        #expect(xy.count == count * 2)
-        // x is ±(t − mean t) up to noise; y is only noise.
-        let mean = along.reduce(0, +) / Float(count)
-        let sign: Float = xy[0] * (along[0] - mean) >= 0 ? 1 : -1
-        for row in 0..<count {
-            #expect(abs(sign * xy[2 * row] - (along[row] - mean)) < 0.3)
-            #expect(abs(xy[2 * row + 1]) < 0.3)
-        }
-    }
-
-    @Test func oneDimensionGivesZeroY() {
-        let xy = PrincipalComponents.project([1, 2, 3, 6], count: 4, dimensions: 1)
-        #expect(xy.count == 8)
-        #expect(stride(from: 1, to: 8, by: 2).allSatisfy { xy[$0] == 0 })
-        #expect(abs(abs(xy[6] - xy[0]) - 5) < 1e-4)
-    }
-
     func sampleMap(count: Int = 300) throws -> SpaceMap {
         var random = SplitMix64(seed: 3)
         var snapshot = RowSnapshot()
@@ -52,14 +22,16 @@ import VectorMath
         }
         let space = EmbeddingSpace(id: "s1", datasetID: "d1", name: "test", dimensions: 4, metric: .l2, kind: .custom,
                                    index: IndexSettings(), vectorCount: count, generation: 1, createdAt: Date())
-        return try SpaceMap.build(space: space, snapshot: snapshot, clusters: 3, seed: 5)
+        return try SpaceMap.build(space: space, snapshot: snapshot, method: .pca, clusters: 3, seed: 5)
     }
 
     @Test func clustersAreSummarisedAndNamedAfterTheirLabels() throws {
         let map = try sampleMap()
         #expect(map.info.clusters.count == 3)
         #expect(map.info.clusters.map(\.size).reduce(0, +) == 300)
-        #expect(Set(map.info.clusters.map(\.name)) == ["cat", "dog", "owl"])
+        // Each cluster is one blob: named after its label, which 90 of its 100 rows carry.
+        #expect(Set(map.info.clusters.compactMap { $0.labels.first?.class }) == ["cat", "dog", "owl"])
+        for summary in map.info.clusters { #expect(summary.name.contains(summary.labels.first?.class ?? "?")) }
         for summary in map.info.clusters {
             #expect(summary.central.count == 8)
             #expect(summary.labels.first?.count == 90)

@@ -80,9 +80,7 @@ extension TestResponse {
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        decoder.keyDecodingStrategy = .custom { path in
-            AnyKey(stringValue: TestJSON.camelCase(path.last?.stringValue ?? ""))
-        }
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(T.self, from: Data(body.readableBytesView))
     }
 
@@ -130,33 +128,6 @@ func multipart(_ parts: [(name: String, filename: String?, data: Data)], boundar
     }
     body.append(Data("--\(boundary)--\r\n".utf8))
     return (ByteBuffer(bytes: body), "multipart/form-data; boundary=\(boundary)")
-}
-
-/// The API's snake_case keys back to the catalog's property names (`row_ids` → `rowIDs`,
-/// `dataset_id` → `datasetID`, `created_at` → `createdAt`).
-enum TestJSON {
-    static func camelCase(_ key: String) -> String {
-        let parts = key.split(separator: "_")
-        guard let first = parts.first else { return key }
-        return String(first) + parts.dropFirst().map { part in
-            switch part {
-            case "id": "ID"
-            case "ids": "IDs"
-            default: part.prefix(1).uppercased() + part.dropFirst()
-            }
-        }.joined()
-    }
-}
-
-/// A coding key made from a string.
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) {
-        self.stringValue = String(intValue)
-        self.intValue = intValue
-    }
 }
 
 /// Lists as the API sends them.

@@ -43,14 +43,14 @@ extension NearDuplicates {
         _ texts: [String], rows: [UInt32]? = nil, threshold: Double, options: SetOptions = SetOptions(),
         representative: Representative = .mostCentral, threads: Int? = nil, maxPairs: Int = defaultMaxPairs
     ) throws(CurationError) -> Result {
-        let threads = threads ?? Parallel.availableCores
+        let threads = try Parallel.threads(threads)
         let shingling = options.shingling
         var sets = [[UInt64]](repeating: [], count: texts.count)
         let chunk = 1024
         sets.withUnsafeMutableBufferPointer { sets in
             // Each chunk writes its own range of `sets`.
             let shared = UncheckedSendable(sets.baseAddress!)
-            Parallel.forEach(items: (texts.count + chunk - 1) / chunk, threads: max(threads, 1)) { _, item in
+            Parallel.forEach(items: (texts.count + chunk - 1) / chunk, threads: threads) { _, item in
                 for i in (item * chunk)..<min(texts.count, (item + 1) * chunk) { shared.value[i] = shingling.tokens(of: texts[i]) }
             }
         }
@@ -64,8 +64,7 @@ extension NearDuplicates {
         _ sets: [[UInt64]], rows: [UInt32]? = nil, threshold: Double, options: SetOptions = SetOptions(),
         representative: Representative = .mostCentral, threads: Int? = nil, maxPairs: Int = defaultMaxPairs
     ) throws(CurationError) -> Result {
-        let threads = threads ?? Parallel.availableCores
-        guard threads >= 1 else { throw CurationError(.invalidArgument, "threads must be at least 1 (got \(threads))") }
+        let threads = try Parallel.threads(threads)
         guard threshold > 0, threshold < 1 else {
             throw CurationError(.invalidArgument, "the Jaccard threshold must be in (0, 1) (got \(threshold))")
         }
@@ -99,8 +98,7 @@ extension NearDuplicates {
         in index: MinHashLSHIndex, ids: [UInt32], threshold: Double, verification: MinHashLSHIndex.Verification = .exact,
         representative: Representative = .mostCentral, threads: Int? = nil, maxPairs: Int = defaultMaxPairs
     ) throws(CurationError) -> Result {
-        let threads = threads ?? Parallel.availableCores
-        guard threads >= 1 else { throw CurationError(.invalidArgument, "threads must be at least 1 (got \(threads))") }
+        let threads = try Parallel.threads(threads)
         if let missing = ids.first(where: { !index.contains($0) }) {
             throw CurationError(.unknownRow, "the MinHash index holds no set for row \(missing)")
         }
@@ -109,11 +107,6 @@ extension NearDuplicates {
         let chunk = 256
         let chunks = (ids.count + chunk - 1) / chunk
         let workers = Parallel.workers(items: chunks, threads: threads)
-        final class Findings {
-            var pairs: [Pair] = []
-            var scored = 0
-            var error: (any Error & Sendable)?
-        }
         let findings = (0..<workers).map { _ in Findings() }
         // Each worker writes only its own `Findings`; the index is thread-safe for queries.
         let shared = UncheckedSendable(findings)
@@ -134,13 +127,7 @@ extension NearDuplicates {
                 }
             }
         }
-        if let error = findings.compactMap(\.error).first {
-            throw CurationError(.invalidArgument, "a near-duplicate query failed", underlying: error)
-        }
-        let pairs = canonical(findings.flatMap(\.pairs))
-        guard pairs.count <= maxPairs else {
-            throw CurationError(.limitExceeded, "more than \(maxPairs) pairs of sets have Jaccard similarity at least \(threshold); raise the threshold (or the pair limit)")
-        }
+        let pairs = try merged(findings, maxPairs: maxPairs, threshold: "Jaccard \(threshold)")
         return Result(pairs: pairs, groups: groups(of: pairs, representative: representative, centrality: pairCentrality(pairs)),
                       isExact: false, candidatesScored: findings.reduce(0) { $0 + $1.scored }, saturatedRows: 0)
     }

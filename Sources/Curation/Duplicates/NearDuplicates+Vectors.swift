@@ -21,11 +21,9 @@ extension NearDuplicates {
         _ vectors: RowVectors, rows: [UInt32]? = nil, threshold: Float, method: Method = .automatic,
         representative: Representative = .mostCentral, threads: Int? = nil, maxPairs: Int = defaultMaxPairs
     ) throws(CurationError) -> Result {
-        let threads = try checkedThreads(threads)
+        let threads = try Parallel.threads(threads)
         guard threshold.isFinite else { throw CurationError(.invalidArgument, "the similarity threshold must be finite (got \(threshold))") }
-        var members = rows ?? (0..<UInt32(vectors.count)).map { $0 }
-        members.sortAndRemoveDuplicates()
-        try vectors.validate(rows: members, what: "the rows to search")
+        let members = try vectors.rowSet(rows, what: "the rows to search")
         try validate(representative, rows: members)
         let centrality: ([UInt32]) -> [Float] = { vectors.distancesToMean(of: $0) }
 
@@ -75,7 +73,7 @@ extension NearDuplicates {
         in index: any VectorIndex, ids: [UInt32], threshold: Float, neighbors: Int = 32, maxNeighbors: Int = defaultMaxNeighbors,
         representative: Representative = .mostCentral, threads: Int? = nil, maxPairs: Int = defaultMaxPairs
     ) throws(CurationError) -> Result {
-        let threads = try checkedThreads(threads)
+        let threads = try Parallel.threads(threads)
         guard threshold.isFinite else { throw CurationError(.invalidArgument, "the similarity threshold must be finite (got \(threshold))") }
         var members = ids
         members.sortAndRemoveDuplicates()
@@ -102,26 +100,12 @@ extension NearDuplicates {
 
     // MARK: Implementations
 
-    private static func checkedThreads(_ threads: Int?) throws(CurationError) -> Int {
-        let threads = threads ?? Parallel.availableCores
-        guard threads >= 1 else { throw CurationError(.invalidArgument, "threads must be at least 1 (got \(threads))") }
-        return threads
-    }
-
     private static func exact(
         _ vectors: RowVectors, rows: [UInt32], threshold: Float, representative: Representative, threads: Int, maxPairs: Int
     ) throws(CurationError) -> Result {
         let pairs = canonical(try ThresholdJoin.pairs(vectors, rows: rows, threshold: threshold, threads: threads, maxPairs: maxPairs))
         return Result(pairs: pairs, groups: groups(of: pairs, representative: representative, centrality: { vectors.distancesToMean(of: $0) }),
                       isExact: true, candidatesScored: rows.count * (rows.count - 1) / 2, saturatedRows: 0)
-    }
-
-    /// One worker's findings.
-    private final class GraphFindings {
-        var pairs: [Pair] = []
-        var scored = 0
-        var saturated = 0
-        var error: (any Error & Sendable)?
     }
 
     /// Rows searched per claimed item.
@@ -137,9 +121,9 @@ extension NearDuplicates {
         }
         let chunks = (ids.count + graphChunk - 1) / graphChunk
         let workers = Parallel.workers(items: chunks, threads: threads)
-        let findings = (0..<workers).map { _ in GraphFindings() }
+        let findings = (0..<workers).map { _ in Findings() }
         let metric = index.metric, d = index.dimensions
-        // Each worker writes only its own `GraphFindings`; the index is thread-safe for searches.
+        // Each worker writes only its own `Findings`; the index is thread-safe for searches.
         let shared = UncheckedSendable((index: index, findings: findings))
         Parallel.forEach(items: chunks, threads: workers) { worker, chunk in
             let mine = shared.value.findings[worker]
@@ -172,13 +156,7 @@ extension NearDuplicates {
                 }
             }
         }
-        if let error = findings.compactMap(\.error).first {
-            throw CurationError(.invalidArgument, "a near-duplicate search failed", underlying: error)
-        }
-        let pairs = canonical(findings.flatMap(\.pairs))
-        guard pairs.count <= maxPairs else {
-            throw CurationError(.limitExceeded, "more than \(maxPairs) pairs of rows score at least \(threshold); raise the threshold (or the pair limit)")
-        }
+        let pairs = try merged(findings, maxPairs: maxPairs, threshold: "\(threshold)")
         return (pairs, findings.reduce(0) { $0 + $1.scored }, findings.reduce(0) { $0 + $1.saturated })
     }
 }

@@ -148,6 +148,32 @@ public enum NearDuplicates {
         }.map(\.element)
     }
 
+    /// One worker's findings in a search over an index.
+    final class Findings {
+        var pairs: [Pair] = []
+        /// Similarities computed.
+        var scored = 0
+        /// Rows whose neighbour list came back full.
+        var saturated = 0
+        /// The first error the worker met; it stops at it.
+        var error: (any Error)?
+    }
+
+    /// The workers' pairs, canonical, once none failed and they fit in `maxPairs`.
+    /// - Throws: `invalidArgument` carrying a worker's error, `limitExceeded` past `maxPairs`.
+    static func merged(_ findings: [Findings], maxPairs: Int, threshold: String) throws(CurationError) -> [Pair] {
+        if let error = findings.compactMap(\.error).first {
+            throw CurationError(.invalidArgument, "a near-duplicate search failed", underlying: error)
+        }
+        let pairs = canonical(findings.flatMap(\.pairs))
+        guard pairs.count <= maxPairs else { throw tooManyPairs(maxPairs, threshold: threshold) }
+        return pairs
+    }
+
+    static func tooManyPairs(_ maxPairs: Int, threshold: String) -> CurationError {
+        CurationError(.limitExceeded, "more than \(maxPairs) pairs of rows have a similarity of at least \(threshold); raise the threshold (or the pair limit)")
+    }
+
     /// Checks that `representative`'s values cover `rows`.
     static func validate(_ representative: Representative, rows: [UInt32]) throws(CurationError) {
         if case .highestValue(let values) = representative, let bad = rows.first(where: { Int($0) >= values.count }) {

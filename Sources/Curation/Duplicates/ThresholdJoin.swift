@@ -18,7 +18,8 @@ enum ThresholdJoin {
         _ vectors: RowVectors, rows: [UInt32], threshold: Float, threads: Int, maxPairs: Int
     ) throws(CurationError) -> [NearDuplicates.Pair] {
         let m = rows.count, metric = vectors.metric
-        let scorer = PairwiseScorer(vectors: vectors, metric: metric)
+        // Higher is nearer under every metric (dot products, −squared distances).
+        let scorer = PairwiseScorer(vectors: vectors, metric: metric, negatesDistances: true)
         let blocks = (m + PairwiseScorer.leftBlock - 1) / PairwiseScorer.leftBlock
         let workers = Parallel.workers(items: blocks, threads: threads)
         let scratches = (0..<workers).map { _ in PairwiseScorer.Scratch(dimensions: vectors.dimensions) }
@@ -27,9 +28,9 @@ enum ThresholdJoin {
         let total = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         total.initialize(to: 0)
         defer { total.deallocate() }
-        // A dot product passes when value ≥ threshold; a squared distance when value ≤ threshold².
-        let dotCutoff = threshold.nextDown
-        let squaredCutoff: Float = threshold > 0 ? -1 : threshold * threshold
+        // A dot product passes when it is ≥ threshold; −‖a − b‖² when it is ≥ −threshold² (an
+        // L2 score, −distance, is never positive).
+        let cutoff = metric == .l2 ? (threshold > 0 ? Float.infinity : (-(threshold * threshold)).nextDown) : threshold.nextDown
         rows.withUnsafeBufferPointer { ids in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: workers * PairwiseScorer.rightBlock) { hits in
                 // Each worker appends to its own `Found` and uses its own scratch and hit buffer;
@@ -51,21 +52,10 @@ enum ThresholdJoin {
                             // Only pairs above the diagonal: column index past the row's.
                             let from = max(0, first + i + 1 - start)
                             guard from < right.count else { continue }
-                            let passed: Int
-                            if metric == .l2 {
-                                var n = 0
-                                for j in from..<right.count where line[j] <= squaredCutoff {
-                                    hits[n] = UInt32(j)
-                                    n += 1
-                                }
-                                passed = n
-                            } else {
-                                passed = VectorKernels.active.indices(of: line + from, count: right.count - from, above: dotCutoff, into: hits)
-                                for h in 0..<passed { hits[h] += UInt32(from) }
-                            }
+                            let passed = VectorKernels.active.indices(of: line + from, count: right.count - from, above: cutoff, into: hits)
                             for h in 0..<passed {
-                                let j = Int(hits[h])
-                                let score = metric.score(fromOrderingKey: metric.orderingKey(fromKernelValue: line[j]))
+                                let j = from + Int(hits[h])
+                                let score = metric == .l2 ? -(-line[j]).squareRoot() : line[j]
                                 s.found[worker].pairs.append(NearDuplicates.Pair(first: left[i], second: right[j], score: score))
                             }
                             added += passed
@@ -76,9 +66,7 @@ enum ThresholdJoin {
                 }
             }
         }
-        guard total.pointee <= maxPairs else {
-            throw CurationError(.limitExceeded, "more than \(maxPairs) pairs of rows score at least \(threshold); raise the threshold (or the pair limit)")
-        }
+        guard total.pointee <= maxPairs else { throw NearDuplicates.tooManyPairs(maxPairs, threshold: "\(threshold)") }
         return found.flatMap(\.pairs)
     }
 }

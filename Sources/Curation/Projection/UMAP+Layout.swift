@@ -105,31 +105,6 @@ extension UMAP {
             }
         }
 
-        /// x^b for x > 0 as 2^(b·log₂x), each by a polynomial (least squares on Chebyshev nodes:
-        /// log₂ within 2.5·10⁻⁶, 2^f within 1.1·10⁻⁷ relative) — about four times cheaper than
-        /// `powf`, which dominated the layout's time, and far below the noise of the SGD.
-        @inline(__always)
-        static func fastPower(_ x: Float, _ b: Float) -> Float {
-            let bits = max(x, Float.leastNormalMagnitude).bitPattern
-            let exponent = Float(Int32(bitPattern: bits >> 23) - 127)
-            let m = Float(bitPattern: (bits & 0x007F_FFFF) | 0x3F80_0000) - 1
-            var logarithm: Float = -0.025790712
-            logarithm = logarithm * m + 0.121468526
-            logarithm = logarithm * m - 0.277337223
-            logarithm = logarithm * m + 0.457156131
-            logarithm = logarithm * m - 0.718033203
-            logarithm = logarithm * m + 1.442534755
-            let y = min(max(b * (exponent + logarithm * m), -126), 127)
-            let whole = y.rounded(.down), f = y - whole
-            var power: Float = 0.0018951086
-            power = power * f + 0.0089462249
-            power = power * f + 0.0558632584
-            power = power * f + 0.2401407868
-            power = power * f + 0.6931546159
-            power = power * f + 0.9999998960
-            return Float(bitPattern: UInt32(Int32(whole) + 127) << 23) * power
-        }
-
         @inline(__always)
         private static func clip(_ value: Float) -> Float { min(4, max(-4, value)) }
 
@@ -162,7 +137,7 @@ extension UMAP {
                     squared += difference * difference
                 }
                 if squared > 0 {
-                    let power = fastPower(squared, b)
+                    let power = powf(squared, b)
                     let coefficient = -2 * a * b * (power / squared) / (a * power + 1)
                     for d in 0..<dim {
                         let gradient = clip(coefficient * (current[d] - target[d]))
@@ -184,7 +159,7 @@ extension UMAP {
                             squared += difference * difference
                         }
                         guard squared > 0 else { continue }
-                        let coefficient = 2 * gamma * b / ((0.001 + squared) * (a * fastPower(squared, b) + 1))
+                        let coefficient = 2 * gamma * b / ((0.001 + squared) * (a * powf(squared, b) + 1))
                         for d in 0..<dim { current[d] += clip(coefficient * (current[d] - target[d])) * alpha }
                     }
                 }

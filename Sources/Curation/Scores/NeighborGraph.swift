@@ -72,11 +72,8 @@ public struct NeighborGraph: Sendable {
     public static func build(
         _ vectors: RowVectors, rows: [UInt32]? = nil, k: Int, method: Method = .automatic, threads: Int? = nil
     ) throws(CurationError) -> NeighborGraph {
-        let threads = threads ?? Parallel.availableCores
-        guard threads >= 1 else { throw CurationError(.invalidArgument, "threads must be at least 1 (got \(threads))") }
-        var members = rows ?? (0..<UInt32(vectors.count)).map { $0 }
-        members.sortAndRemoveDuplicates()
-        try vectors.validate(rows: members, what: "the rows of the neighbour graph")
+        let threads = try Parallel.threads(threads)
+        let members = try vectors.rowSet(rows, what: "the rows of the neighbour graph")
         guard k >= 1, k < members.count else {
             throw CurationError(.invalidArgument, "k must be at least 1 and below the number of rows (\(members.count)); got \(k)")
         }
@@ -96,14 +93,18 @@ public struct NeighborGraph: Sendable {
 
     private static func exact(_ vectors: RowVectors, rows: [UInt32], k: Int, threads: Int) -> NeighborGraph {
         let m = rows.count, metric = vectors.distanceMetric
-        let scorer = PairwiseScorer(vectors: vectors, metric: metric)
+        // Higher is nearer under every metric (dot products, −squared distances), so one SIMD
+        // pre-filter skips every value that cannot enter a full heap.
+        let scorer = PairwiseScorer(vectors: vectors, metric: metric, negatesDistances: true)
         let blocks = (m + PairwiseScorer.leftBlock - 1) / PairwiseScorer.leftBlock
         let workers = Parallel.workers(items: blocks, threads: threads)
         let scratches = (0..<workers).map { _ in PairwiseScorer.Scratch(dimensions: vectors.dimensions) }
         let heaps = (0..<workers).map { _ in (0..<PairwiseScorer.leftBlock).map { _ in MaxHeap(capacity: k) } }
+        let hits = UnsafeMutablePointer<UInt32>.allocate(capacity: workers * MaxHeap.offerChunk)
         defer {
             scratches.forEach { $0.deallocate() }
             heaps.forEach { $0.forEach { $0.deallocate() } }
+            hits.deallocate()
         }
         var neighbors = [UInt32](repeating: 0, count: m * k)
         var distances = [Float](repeating: 0, count: m * k)
@@ -112,7 +113,7 @@ public struct NeighborGraph: Sendable {
                 distances.withUnsafeMutableBufferPointer { distances in
                     // Each block of rows is one item: workers write disjoint ranges of the output
                     // and use their own scratch and heaps.
-                    let shared = UncheckedSendable((ids: ids, neighbors: neighbors.baseAddress!, distances: distances.baseAddress!))
+                    let shared = UncheckedSendable((ids: ids, neighbors: neighbors.baseAddress!, distances: distances.baseAddress!, hits: hits))
                     Parallel.forEach(items: blocks, threads: workers) { worker, block in
                         let s = shared.value
                         let first = block * PairwiseScorer.leftBlock
@@ -123,13 +124,21 @@ public struct NeighborGraph: Sendable {
                         while start < m {
                             let right = UnsafeBufferPointer(rebasing: s.ids[start..<min(m, start + PairwiseScorer.rightBlock)])
                             let values = scorer.score(left: left, right: right, scratch: scratches[worker])
+                            let hits = s.hits + worker * MaxHeap.offerChunk
                             for i in left.indices {
                                 let line = values + i * right.count
                                 var heap = myHeaps[i]
-                                for j in 0..<right.count where start + j != first + i {
-                                    let key = metric.orderingKey(fromKernelValue: line[j])
-                                    if heap.isFull && key > heap.topKey { continue }
-                                    heap.keepLowestBreakingTies(key, right[j])
+                                var chunk = 0
+                                while chunk < right.count {
+                                    let length = min(MaxHeap.offerChunk, right.count - chunk)
+                                    // A value enters a full heap if −value ≤ topKey (ties by row).
+                                    let cutoff = heap.isFull ? (-heap.topKey).nextDown : -Float.infinity
+                                    let passed = VectorKernels.active.indices(of: line + chunk, count: length, above: cutoff, into: hits)
+                                    for h in 0..<passed {
+                                        let j = chunk + Int(hits[h])
+                                        if start + j != first + i { heap.keepLowestBreakingTies(-line[j], right[j]) }
+                                    }
+                                    chunk += length
                                 }
                                 myHeaps[i] = heap
                             }

@@ -51,9 +51,7 @@ public enum RowScores {
     public static func clusterRepresentativeness(
         _ vectors: RowVectors, rows: [UInt32]? = nil, clusters: [Int32]
     ) throws(CurationError) -> (rows: [UInt32], scores: [Double]) {
-        var members = rows ?? (0..<UInt32(vectors.count)).map { $0 }
-        members.sortAndRemoveDuplicates()
-        try vectors.validate(rows: members, what: "the rows to score")
+        let members = try vectors.rowSet(rows, what: "the rows to score")
         if let bad = members.first(where: { Int($0) >= clusters.count }) {
             throw CurationError(.unknownRow, "there are \(clusters.count) cluster ids but row \(bad) is past them")
         }

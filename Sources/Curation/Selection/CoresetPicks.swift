@@ -127,13 +127,21 @@ final class CoresetPicks: PickStream {
         rows: UnsafePointer<Float>, dimensions: Int, metric: Metric
     ) -> (farness: Float, index: Int) {
         var best: (farness: Float, index: Int) = (-1, 0)
+        // Sorted, distinct candidates are consecutive rows when their span equals their count:
+        // then the kernel streams the rows without reading ids.
+        let consecutive = !range.isEmpty && Int(ids[range.upperBound - 1] - ids[range.lowerBound]) == range.count - 1
         withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { values in
             let values = values.baseAddress!
             var start = range.lowerBound
             while start < range.upperBound {
                 let count = min(block, range.upperBound - start)
-                VectorKernels.active.scoreRows(metric, query: centre, base: rows, dimensions: dimensions, stride: dimensions,
-                                               ids: ids + start, count: count, into: values)
+                if consecutive {
+                    VectorKernels.active.scoreConsecutiveRows(metric, query: centre, base: rows + Int(ids[start]) * dimensions,
+                                                              dimensions: dimensions, stride: dimensions, count: count, into: values)
+                } else {
+                    VectorKernels.active.scoreRows(metric, query: centre, base: rows, dimensions: dimensions, stride: dimensions,
+                                                   ids: ids + start, count: count, into: values)
+                }
                 for j in 0..<count {
                     let i = start + j
                     let current = farness[i]

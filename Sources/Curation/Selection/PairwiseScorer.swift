@@ -1,7 +1,8 @@
 import VectorMath
 
 /// Raw kernel values between blocks of rows, through BLAS sgemm: dot products, or squared
-/// Euclidean distances (`‖a‖² + ‖b‖² − 2·a·b`) when `metric` is L2.
+/// Euclidean distances (`‖a‖² + ‖b‖² − 2·a·b`) when `metric` is L2 — negated when
+/// `negatesDistances`, so that higher is nearer under every metric.
 ///
 /// Rows are named by slot; a block of consecutive slots is read in place, any other block is
 /// gathered into the worker's scratch first (O(rows · d), small beside the O(left · right · d)
@@ -10,6 +11,14 @@ struct PairwiseScorer {
     let vectors: RowVectors
     /// `.l2` for squared distances, anything else for dot products.
     let metric: Metric
+    /// Write −‖a − b‖² instead of ‖a − b‖² under L2.
+    var negatesDistances = false
+
+    init(vectors: RowVectors, metric: Metric, negatesDistances: Bool = false) {
+        self.vectors = vectors
+        self.metric = metric
+        self.negatesDistances = negatesDistances
+    }
 
     /// Rows per block on each side: a 256 × 1024 block of values (1 MiB) stays in cache.
     static let leftBlock = 256
@@ -20,17 +29,20 @@ struct PairwiseScorer {
         let left: UnsafeMutablePointer<Float>
         let right: UnsafeMutablePointer<Float>
         let values: UnsafeMutablePointer<Float>
+        let rightNorms: UnsafeMutablePointer<Float>
 
         init(dimensions: Int) {
             left = .allocate(capacity: PairwiseScorer.leftBlock * dimensions)
             right = .allocate(capacity: PairwiseScorer.rightBlock * dimensions)
             values = .allocate(capacity: PairwiseScorer.leftBlock * PairwiseScorer.rightBlock)
+            rightNorms = .allocate(capacity: PairwiseScorer.rightBlock)
         }
 
         func deallocate() {
             left.deallocate()
             right.deallocate()
             values.deallocate()
+            rightNorms.deallocate()
         }
     }
 
@@ -47,10 +59,13 @@ struct PairwiseScorer {
                 BatchScoring.innerProducts(queries: a, queryCount: left.count, rows: b, rowCount: right.count, rowStride: d,
                                            dimensions: d, into: scratch.values, outStride: right.count)
                 guard metric == .l2 else { return }
+                let rightNorms = scratch.rightNorms
+                for j in 0..<right.count { rightNorms[j] = norms[Int(right[j])] }
+                let sign: Float = negatesDistances ? -1 : 1
                 for i in 0..<left.count {
                     let line = scratch.values + i * right.count
                     let ni = norms[Int(left[i])]
-                    for j in 0..<right.count { line[j] = max(0, ni + norms[Int(right[j])] - 2 * line[j]) }
+                    for j in 0..<right.count { line[j] = sign * max(0, ni + rightNorms[j] - 2 * line[j]) }
                 }
             }
         }

@@ -1,3 +1,4 @@
+import VectorIndex
 import VectorMath
 
 /// The vectors of an embedding space as the curation algorithms read them: `count` rows of
@@ -59,6 +60,15 @@ public struct RowVectors: Sendable {
 
     /// The row `row` (normalised under cosine).
     public func row(_ row: Int) -> ArraySlice<Float> { values[row * dimensions..<(row + 1) * dimensions] }
+
+    /// `rows` sorted without repeats (every row when nil), each checked to name a row.
+    /// - Throws: `CurationError.unknownRow` naming `what` and the first slot past `count`.
+    func rowSet(_ rows: [UInt32]?, what: String) throws(CurationError) -> [UInt32] {
+        guard var rows else { return (0..<UInt32(count)).map { $0 } }
+        rows.sortAndRemoveDuplicates()
+        try validate(rows: rows, what: what)
+        return rows
+    }
 
     /// Checks that every slot in `rows` names a row, naming `what` in the error.
     /// - Throws: `CurationError.unknownRow` for the first slot at or past `count`.

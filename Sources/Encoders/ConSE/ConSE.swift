@@ -92,21 +92,16 @@ public struct ConSE: Sendable {
             .prefix(count).map { $0 }
     }
 
-    /// The phrase embedded for each ImageNet class: its synonyms from `imagenet1k_label_to_names.json`
-    /// ("great white shark, white shark, man-eater, …"), keeping the common names and dropping the
-    /// Latin binomials (a capitalised second-to-last entry like "Carcharodon carcharias"), joined
-    /// with " or ": a sentence a text encoder reads as the class.
-    /// - Parameter labelToNames: the decoded JSON object, keys "0"…"999".
-    /// - Throws: `EncoderError` `.invalidArgument` when a class index is missing.
-    public static func classPhrases(labelToNames: [String: String], classCount: Int = 1000) throws -> [String] {
-        try (0..<classCount).map { index in
-            guard let names = labelToNames[String(index)] else {
-                throw EncoderError(.invalidArgument, "the class names have no entry for class \(index)")
-            }
+    /// The phrase embedded for each class: its synonyms ("great white shark, white shark,
+    /// man-eater, …", as in ImageNet's `imagenet1k_label_to_names.json` and `ClassNames.names`),
+    /// keeping the first and the common names, dropping Latin binomials (a later capitalised
+    /// multi-word entry like "Carcharodon carcharias"), at most three, joined with " or ": a
+    /// phrase a text encoder reads as the class.
+    public static func classPhrases(_ names: [String]) -> [String] {
+        names.map { names in
             let synonyms = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let common = synonyms.enumerated().filter { position, name in
-                // Keep the first name always; drop later ones that look like binomials.
-                position == 0 || !(name.first?.isUppercase ?? false && name.contains(" "))
+                position == 0 || !((name.first?.isUppercase ?? false) && name.contains(" "))
             }.map(\.element)
             return common.prefix(3).joined(separator: " or ")
         }

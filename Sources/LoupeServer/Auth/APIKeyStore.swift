@@ -24,14 +24,14 @@ public final class APIKeyStore: Sendable {
     }
 
     /// All keys, revoked ones included, oldest first.
-    /// - Throws: ``APIKeyStoreError`` if the file exists but can't be read.
+    /// - Throws: ``ServerError`` if the file exists but can't be read.
     public func list() throws -> [APIKey] { try current() }
 
     /// Whether at least one key is active (the server then requires a key on every `/v1` route).
     public func hasActiveKeys() throws -> Bool { try current().contains { $0.isActive } }
 
     /// The active key that `key` is, or `nil` for an unknown, malformed or revoked key.
-    /// - Throws: ``APIKeyStoreError`` if the file exists but can't be read.
+    /// - Throws: ``ServerError`` if the file exists but can't be read.
     public func authenticate(_ key: String) throws -> APIKey? {
         guard let id = APIKey.id(ofKey: key) else { return nil }
         guard let record = try current().first(where: { $0.id == id }), record.isActive, record.matches(key) else { return nil }
@@ -39,10 +39,10 @@ public final class APIKeyStore: Sendable {
     }
 
     /// Creates a key and returns it with its record; the key is not stored and can't be shown again.
-    /// - Throws: ``APIKeyStoreError`` if the name is empty or the file can't be read or written.
+    /// - Throws: ``ServerError`` if the name is empty or the file can't be read or written.
     public func create(name: String, scope: APIScope) throws -> (key: String, record: APIKey) {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty else { throw APIKeyStoreError(.invalidName, "A key needs a non-empty name.") }
+        guard !name.isEmpty else { throw ServerError(.invalidName, "A key needs a non-empty name.") }
         return try modify { keys in
             let made = APIKey.generate(name: name, scope: scope, existingIDs: Set(keys.map(\.id)))
             keys.append(made.record)
@@ -51,12 +51,12 @@ public final class APIKeyStore: Sendable {
     }
 
     /// Revokes the key with id `id` (its record stays, marked revoked).
-    /// - Throws: ``APIKeyStoreError`` `.unknownKey` if there is no such key.
+    /// - Throws: ``ServerError`` `.unknownKey` if there is no such key.
     @discardableResult
     public func revoke(id: String) throws -> APIKey {
         try modify { keys in
             guard let index = keys.firstIndex(where: { $0.id == id }) else {
-                throw APIKeyStoreError(.unknownKey, "No API key with id '\(id)' in \(fileURL.path); `loupe keys list` shows the ids.")
+                throw ServerError(.unknownKey, "No API key with id '\(id)' in \(fileURL.path); `loupe keys list` shows the ids.")
             }
             if keys[index].revoked == nil { keys[index].revoked = Date() }
             return keys[index]
@@ -80,14 +80,14 @@ public final class APIKeyStore: Sendable {
         } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
             return []
         } catch {
-            throw APIKeyStoreError(.unreadable, "Can't read \(fileURL.path): \(error.localizedDescription)")
+            throw ServerError(.unreadable, "Can't read \(fileURL.path): \(error.localizedDescription)")
         }
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             return try decoder.decode(KeyFile.self, from: data).keys
         } catch {
-            throw APIKeyStoreError(
+            throw ServerError(
                 .unreadable, "\(fileURL.path) is not a Loupe API key file (\(error)); move it away to start with no keys.")
         }
     }
@@ -102,10 +102,10 @@ public final class APIKeyStore: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let lockPath = fileURL.path + ".lock"
         let lock = open(lockPath, O_CREAT | O_RDWR, 0o600)
-        guard lock >= 0 else { throw APIKeyStoreError(.unwritable, "Can't open \(lockPath): \(String(cString: strerror(errno)))") }
+        guard lock >= 0 else { throw ServerError(.unwritable, "Can't open \(lockPath): \(String(cString: strerror(errno)))") }
         defer { close(lock) }
         guard flock(lock, LOCK_EX) == 0 else {
-            throw APIKeyStoreError(.unwritable, "Can't lock \(lockPath): \(String(cString: strerror(errno)))")
+            throw ServerError(.unwritable, "Can't lock \(lockPath): \(String(cString: strerror(errno)))")
         }
         var keys = try read()
         let result = try change(&keys)
@@ -116,25 +116,6 @@ public final class APIKeyStore: Sendable {
         cache.withLock { $0 = Snapshot(stamp: nil, keys: []) }
         return result
     }
-}
-
-/// An error of the API key file.
-public struct APIKeyStoreError: Error, CustomStringConvertible, Sendable {
-    /// What kind of failure.
-    public struct Code: Hashable, Sendable {
-        let rawValue: String
-        public static let invalidName = Code(rawValue: "invalid_name")
-        public static let unknownKey = Code(rawValue: "unknown_key")
-        public static let unreadable = Code(rawValue: "unreadable")
-        public static let unwritable = Code(rawValue: "unwritable")
-    }
-    public let code: Code
-    public let message: String
-    init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-    public var description: String { message }
 }
 
 /// What identifies one version of a file cheaply: inode, size and modification time.

@@ -30,7 +30,7 @@ enum AtomicFile {
         }
     }
 
-    private static func failure(_ verb: String, _ path: String) -> APIKeyStoreError {
-        APIKeyStoreError(.unwritable, "Can't \(verb) \(path): \(String(cString: strerror(errno)))")
+    private static func failure(_ verb: String, _ path: String) -> ServerError {
+        ServerError(.unwritable, "Can't \(verb) \(path): \(String(cString: strerror(errno)))")
     }
 }

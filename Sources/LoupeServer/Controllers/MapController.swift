@@ -5,12 +5,12 @@ import VectorIndex
 
 /// The cluster map of a space, under `/v1/datasets/{dataset}/spaces/{space}/map`:
 /// - `GET …/map?colour=cluster|label|metric:NAME` (read): the points, clusters and colours;
-/// - `POST …/map/compute` (write): projects (PCA) and clusters (k-means) the space's vectors now;
+/// - `POST …/map/compute` (write): projects (PCA or UMAP) and clusters (k-means) the space's vectors now;
 /// - `POST …/map/select` (read): the rows inside a box or a lasso polygon, answered by an R-tree;
 /// - `GET …/map/clusters/{cluster}` (read): a cluster's summary.
 ///
-/// Until the Curation module's projections are merged, the map is computed here
-/// (``PrincipalComponents``, VectorMath's `KMeans`) and kept by ``MapStore``.
+/// The map is computed with the Curation module's `PCA`/`UMAP` and `ClusterSummary` and
+/// VectorMath's `KMeans`, and kept by ``MapStore`` until the catalog stores projections itself.
 public struct MapController<Service: SpaceRepository & ExportProvider>: Sendable {
     let service: Service
     let store: MapStore
@@ -50,10 +50,13 @@ public struct MapController<Service: SpaceRepository & ExportProvider>: Sendable
         if let clusters = input.clusters, !(2...200).contains(clusters) {
             throw APIError.validation("'clusters' must be in 2…200, got \(clusters).")
         }
+        guard let method = MapProjection(rawValue: input.method ?? "pca") else {
+            throw APIError.validation("'method' must be pca or umap, got '\(input.method ?? "")'.")
+        }
         let started = ContinuousClock.now
         let space = try await space(context)
         let snapshot = try await RowSnapshot.read(from: service, dataset: space.datasetID, space: space, filter: RowFilter())
-        let map = try SpaceMap.build(space: space, snapshot: snapshot, clusters: input.clusters, seed: input.seed ?? 42)
+        let map = try SpaceMap.build(space: space, snapshot: snapshot, method: method, clusters: input.clusters, seed: input.seed ?? 42)
         _ = try await store.save(map)
         let elapsed = ContinuousClock.now - started
         return APIMapComputed(space: space.id, method: map.info.method, points: map.count, clusters: map.info.clusters.count,
@@ -113,7 +116,7 @@ public struct MapController<Service: SpaceRepository & ExportProvider>: Sendable
         return APIMapSelection(ids: points.map { loaded.map.ids[Int($0)] }, count: points.count)
     }
 
-    @Sendable func cluster(_ request: Request, context: LoupeRequestContext) async throws -> ClusterSummary {
+    @Sendable func cluster(_ request: Request, context: LoupeRequestContext) async throws -> MapCluster {
         let (space, loaded) = try await loaded(context)
         let text = try context.parameters.decoded("cluster")
         guard let index = Int(text), loaded.map.info.clusters.indices.contains(index) else {

@@ -21,7 +21,9 @@ public struct SearchController<Service: SearchProvider>: Sendable {
     }
 
     @Sendable func search(_ request: Request, context: LoupeRequestContext) async throws -> SearchResponse {
-        let body = try await request.decodeJSON(APISearchBody.self, context: context)
+        _ = try request.requireMediaType(["application/json"])
+        let bytes = try await request.streamedBody(context: context).collect(upTo: context.limits.jsonBody)
+        let body = try APISearchBody.decode(Array(bytes.readableBytesView))
         return try await service.search(
             body.request(dataset: context.parameters.decoded("dataset"), space: context.parameters.decoded("space"), image: nil))
     }

@@ -14,8 +14,8 @@ public protocol ThumbnailRenderer: Sendable {
 ///
 /// With a ``ThumbnailRenderer`` the server decodes the row's image, scales it to at most `size`
 /// pixels a side, encodes a JPEG and caches it in `<data>/thumbnails` (keyed by path, size,
-/// modification time and file size, so an edited file gets a new one). Without one — until the
-/// image codecs are merged — it answers the image file itself, and the browser scales it.
+/// modification time and file size, so an edited file gets a new one). Without one it answers
+/// the image file itself, and the browser scales it.
 public struct ThumbnailController<Repository: RowRepository>: Sendable {
     let repository: Repository
     let renderer: (any ThumbnailRenderer)?

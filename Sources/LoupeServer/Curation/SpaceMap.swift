@@ -2,19 +2,19 @@ import Foundation
 import Hummingbird
 
 /// The cluster map of one embedding space: a 2-D point per row, its cluster, its first label, and
-/// a summary per cluster. Built by ``SpaceMap/build(space:snapshot:clusters:seed:)`` and kept on
-/// disk by ``MapStore``.
+/// a summary per cluster. Built by ``SpaceMap/build(space:snapshot:method:clusters:seed:)`` and
+/// kept on disk by ``MapStore``.
 struct SpaceMap: Sendable {
     /// What a map file holds besides the point columns.
     struct Info: Codable, Sendable {
         var space: String
         var dataset: String
-        /// How the 2-D coordinates were made (`pca`).
+        /// How the 2-D coordinates were made: `pca` or `umap`.
         var method: String
         var created: Date
         /// Label names; `labels[i]` indexes this (−1: no label).
         var labelNames: [String]
-        var clusters: [ClusterSummary]
+        var clusters: [MapCluster]
     }
 
     var info: Info
@@ -29,9 +29,10 @@ struct SpaceMap: Sendable {
     var count: Int { ids.count }
 }
 
-/// What a cluster is: its size, a name made from its commonest label or value, the rows nearest
-/// its centre, and its commonest labels and metadata values.
-struct ClusterSummary: Codable, Sendable, Equatable, ResponseCodable {
+/// What a cluster is, as the API shows it: its size, a name made from its commonest label or
+/// value, the rows nearest its centre, and its commonest labels and metadata values (from the
+/// Curation module's `ClusterSummary`).
+struct MapCluster: Codable, Sendable, Equatable, ResponseCodable {
     var id: Int
     var name: String
     var size: Int

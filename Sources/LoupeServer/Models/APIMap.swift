@@ -5,7 +5,7 @@ import Hummingbird
 public struct APIMap: Codable, Sendable {
     public var space: String
     public var dataset: String
-    /// How the coordinates were made (`pca`).
+    /// How the coordinates were made: `pca` or `umap`.
     public var method: String
     public var created: Date
     public var bounds: APIBox
@@ -58,6 +58,8 @@ public struct APIMapSelection: Codable, Sendable {
 public struct APIMapComputeRequest: Codable, Sendable {
     /// k for k-means, 2…200; about √(n/20) capped at 20 by default.
     public var clusters: Int?
+    /// `pca` (default) or `umap`.
+    public var method: String?
     public var seed: UInt64?
 }
 

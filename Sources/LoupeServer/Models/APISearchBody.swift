@@ -1,4 +1,5 @@
 import Catalog
+import Foundation
 
 /// The body of `POST /v1/datasets/{dataset}/spaces/{space}/search`. Exactly one kind of query:
 /// anchor rows (`positive`, optionally `negative`), a raw `vector`, or `text`.
@@ -47,6 +48,20 @@ public struct APISearchBody: Codable, Sendable {
         self.percentile = percentile
         self.efSearch = efSearch
         self.includeRows = includeRows
+    }
+
+    /// A body's JSON, its `vector` array read by ``SearchBodyScanner`` (fast) and the rest by
+    /// the API's decoder.
+    /// - Throws: ``APIError`` 400 naming the field when the body does not decode.
+    static func decode(_ json: [UInt8]) throws -> APISearchBody {
+        let split = SearchBodyScanner.split(json)
+        do {
+            var body = try APIJSON.decoder.decode(APISearchBody.self, from: Data(split?.rest ?? json))
+            if let vector = split?.vector { body.vector = vector }
+            return body
+        } catch let error as DecodingError {
+            throw APIError.invalid(APIError.describe(error))
+        }
     }
 
     /// The catalog's request, after the rules every search obeys: one query kind (counting an

@@ -22,7 +22,7 @@ extension OpenAPIDocument {
         ("/v1/datasets/{dataset}/spaces/{space}/map/compute", [
             "parameters": [dataset, space],
             "post": operation(
-                "Project the space's vectors to 2-D (PCA) and cluster them (k-means), replacing its map.", scope: .write,
+                "Project the space's vectors to 2-D (PCA, or UMAP with method=umap) and cluster them (k-means), replacing its map.", scope: .write,
                 body: json("MapComputeRequest"),
                 responses: [("200", ok("MapComputed")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
         ]),
@@ -63,7 +63,9 @@ extension OpenAPIDocument {
                 ("values", array(["type": ["number", "null"]])), ("categories", array(string)), ("min", number), ("max", number),
             ])),
         ])),
-        ("MapComputeRequest", schema([], [("clusters", ["type": "integer", "minimum": 2, "maximum": 200]), ("seed", ["type": "integer"])])),
+        ("MapComputeRequest", schema([], [
+            ("clusters", ["type": "integer", "minimum": 2, "maximum": 200]), ("seed", ["type": "integer"]), ("method", ["enum": ["pca", "umap"]]),
+        ])),
         ("MapComputed", schema(["space", "method", "points", "clusters", "seconds"], [
             ("space", string), ("method", string), ("points", ["type": "integer"]), ("clusters", ["type": "integer"]), ("seconds", number),
         ])),

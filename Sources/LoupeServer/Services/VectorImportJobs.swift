@@ -26,6 +26,13 @@ public struct VectorImportJob: Codable, Sendable, Equatable {
     public var updatedAt: Date
     /// The import's report, once it finished.
     public var report: ImportReport?
+
+    // Keys spelled "Id", like the catalog's, so snake_case strategies round-trip them.
+    enum CodingKeys: String, CodingKey {
+        case id, kind, state, done, total, failedItems, error, createdAt, updatedAt, report
+        case datasetID = "datasetId"
+        case spaceID = "spaceId"
+    }
 }
 
 /// The background vector imports of one server.

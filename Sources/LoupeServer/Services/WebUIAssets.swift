@@ -5,7 +5,6 @@ import Foundation
 public struct WebUIAssets: Sendable {
     /// One file as the plugin embeds it.
     struct EmbeddedFile: Sendable {
-        let contentType: String
         let etag: String
         let base64: String
     }
@@ -41,9 +40,10 @@ public struct WebUIAssets: Sendable {
             var decoded: [String: Asset] = [:]
             for (path, file) in Self.embedded {
                 // The plugin wrote these literals from the files' bytes; a literal that does not
-                // decode would be a build defect, and the file is then left out (answered as 404).
-                guard let data = Data(base64Encoded: file.base64) else { continue }
-                decoded[path] = Asset(contentType: file.contentType, etag: file.etag, body: [UInt8](data))
+                // decode, or a file of a type the UI does not use, would be a build defect, and the
+                // file is then left out (answered as 404).
+                guard let data = Data(base64Encoded: file.base64), let type = Self.contentType(of: path) else { continue }
+                decoded[path] = Asset(contentType: type, etag: file.etag, body: [UInt8](data))
             }
             embedded = decoded
         }

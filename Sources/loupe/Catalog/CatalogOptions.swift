@@ -25,9 +25,9 @@ struct CatalogOptions: ParsableArguments {
     }
 }
 
-/// The models the CLI's catalog can use. The encoders register theirs here.
+/// The models the CLI's catalog can use: the built-in ones, from the model store.
 enum CLIModels {
-    static func registry() -> ModelRegistry { ModelRegistry() }
+    static func registry() -> ModelRegistry { BuiltInModels.registry() }
 }
 
 /// JSON as the CLI prints it: snake_case keys in a stable order, ISO 8601 dates.

@@ -6,12 +6,19 @@ import NeuralNet
 public struct CLIPConfiguration: Sendable, Equatable {
     /// The text tower (`CLIPTextConfig`).
     public struct Text: Sendable, Equatable {
+        /// Token ids (`vocab_size`).
         public var vocabularySize = 49_408
+        /// Width of every token's state (`hidden_size`).
         public var hiddenSize = 512
+        /// Encoder layers (`num_hidden_layers`).
         public var layerCount = 12
+        /// Attention heads (`num_attention_heads`).
         public var headCount = 8
+        /// MLP width (`intermediate_size`).
         public var intermediateSize = 2_048
+        /// MLP non-linearity (`hidden_act`).
         public var activation = Activation.quickGELU
+        /// ε of every layer norm (`layer_norm_eps`).
         public var layerNormEpsilon: Float = 1e-5
         /// The context length (77).
         public var maxPositions = 77
@@ -19,21 +26,29 @@ public struct CLIPConfiguration: Sendable, Equatable {
         /// model pools at the largest id of the sequence instead, as transformers does.
         public var endOfTextID: Int32 = 49_407
 
+        /// transformers' defaults.
         public init() {}
     }
 
     /// The vision tower (`CLIPVisionConfig`).
     public struct Vision: Sendable, Equatable {
+        /// Width of every token's state (`hidden_size`).
         public var hiddenSize = 768
+        /// Encoder layers (`num_hidden_layers`).
         public var layerCount = 12
+        /// Attention heads (`num_attention_heads`).
         public var headCount = 12
+        /// MLP width (`intermediate_size`).
         public var intermediateSize = 3_072
+        /// MLP non-linearity (`hidden_act`).
         public var activation = Activation.quickGELU
+        /// ε of every layer norm (`layer_norm_eps`).
         public var layerNormEpsilon: Float = 1e-5
         /// The side of the square input image, in pixels.
         public var imageSize = 224
         /// The side of a square patch; divides `imageSize`.
         public var patchSize = 32
+        /// Input channels (`num_channels`).
         public var channelCount = 3
 
         /// Patches per side.
@@ -41,10 +56,13 @@ public struct CLIPConfiguration: Sendable, Equatable {
         /// Tokens per image: the class token and one per patch.
         public var tokenCount: Int { gridSize * gridSize + 1 }
 
+        /// transformers' defaults.
         public init() {}
     }
 
+    /// The text tower's sizes.
     public var text = Text()
+    /// The vision tower's sizes.
     public var vision = Vision()
     /// The width of the shared embedding space (`projection_dim`).
     public var projectionDimension = 512

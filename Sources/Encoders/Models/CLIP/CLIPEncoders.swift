@@ -6,7 +6,9 @@ import Tokenizers
 /// tower's projected embedding, L2-normalised — the vectors that `CLIPImageEncoder`'s are compared
 /// with.
 public struct CLIPTextEncoder: TextEncoder {
+    /// The text tower.
     public let model: CLIPTextModel
+    /// open_clip's tokenizer, 77 ids at most.
     public let tokenizer: CLIPTokenizer
     /// The most texts in one forward pass.
     public let batchSize: Int
@@ -55,6 +57,7 @@ public struct CLIPTextEncoder: TextEncoder {
 /// CLIP's vision tower as an image encoder: preprocessed pixels in, L2-normalised embeddings in
 /// the space of `CLIPTextEncoder` out.
 public struct CLIPImageEncoder: Sendable {
+    /// The vision tower.
     public let model: CLIPVisionModel
     /// The most images in one forward pass.
     public let batchSize: Int

@@ -5,8 +5,11 @@ import NeuralNet
 /// Natural Language Supervision"): both towers and the learned temperature, from a folder with
 /// `config.json` and `model.safetensors`.
 public struct CLIPModel: Sendable {
+    /// Both towers' sizes and the projection width.
     public let configuration: CLIPConfiguration
+    /// The text tower.
     public let text: CLIPTextModel
+    /// The vision tower.
     public let vision: CLIPVisionModel
     /// The raw `logit_scale`; logits are scaled by its exponential.
     public let logitScale: Float

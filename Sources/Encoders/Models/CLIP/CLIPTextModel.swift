@@ -9,6 +9,7 @@ import NeuralNet
 /// tokens after it cannot change it: only the tokens up to it are computed, so padding (0 or
 /// 49407) costs nothing.
 public struct CLIPTextModel: Sendable {
+    /// The tower's sizes.
     public let configuration: CLIPConfiguration.Text
     /// The width of `embeddings`' vectors.
     public let projectionDimension: Int

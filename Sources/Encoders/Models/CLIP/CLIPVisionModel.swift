@@ -9,6 +9,7 @@ import NeuralNet
 /// out as the kernel's `channel, row, column` order) and one sgemm — no im2col of overlapping
 /// windows and no general convolution.
 public struct CLIPVisionModel: Sendable {
+    /// The tower's sizes.
     public let configuration: CLIPConfiguration.Vision
     /// The width of `embeddings`' vectors.
     public let projectionDimension: Int

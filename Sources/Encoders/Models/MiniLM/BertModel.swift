@@ -7,6 +7,7 @@ import NeuralNet
 /// Sequences are packed (`SequenceLayout`): a batch costs its real tokens only, and the result
 /// equals a right-padded batch with an attention mask.
 public struct BertModel: Sendable {
+    /// The sizes the model was built with.
     public let configuration: BertConfiguration
     let wordEmbeddings: Embedding
     let positionEmbeddings: Embedding

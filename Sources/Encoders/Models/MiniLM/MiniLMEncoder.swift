@@ -26,8 +26,11 @@ public struct MiniLMEncoder: TextEncoder {
         case classToken
     }
 
+    /// The BERT encoder.
     public let model: BertModel
+    /// The WordPiece tokenizer, truncating at `maxLength`.
     public let tokenizer: BertTokenizer
+    /// How token states become one vector.
     public let pooling: PoolingMode
     /// The most texts in one forward pass.
     public let batchSize: Int

@@ -24,6 +24,11 @@ export function h(tag, attributes = {}, ...children) {
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
+/** Replaces `parent`'s children, skipping null/false ones (DOM's replaceChildren would write "null"). */
+export function fill(parent, ...children) {
+  parent.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+}
+
 let toastTimer = 0;
 /** Shows a short message at the bottom of the window; errors stay longer and are styled. */
 export function toast(message, { error = false } = {}) {

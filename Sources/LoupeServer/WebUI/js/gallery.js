@@ -2,7 +2,7 @@
 // sorted by labels, metadata and metrics, with the fields shown on each card chosen by the user.
 
 import { api } from './api.js';
-import { h, $, showError, toast } from './dom.js';
+import { h, $, fill, showError, toast } from './dom.js';
 import { state, on, emit } from './state.js';
 import { Grid, RowCursorSource } from './grid.js';
 import { openDetail } from './detail.js';
@@ -50,7 +50,7 @@ async function refreshSources() {
   } catch (error) {
     showError(error, 'Loading slices and selections');
   }
-  select.replaceChildren(
+  fill(select,
     h('option', { value: '' }, 'whole dataset'),
     slices.length ? h('optgroup', { label: 'Slices' }, slices.map((s) => h('option', { value: `slice:${s.id}` }, s.name))) : null,
     selections.length ? h('optgroup', { label: 'Selections' }, selections.map((s) => h('option', { value: `selection:${s.id}` }, `${s.name} (${s.row_ids.length})`))) : null,

@@ -23,6 +23,7 @@ export class Grid {
     this.cards = new Map(); // index -> element
     this.active = 0;
     this.firstPaint = null; // {resolve} while waiting for the first screen of thumbnails
+    this.pendingFocus = null; // the index to focus once its card is rendered
     this.spacer = h('div', { className: 'grid-spacer', role: 'listbox', 'aria-label': label, 'aria-multiselectable': 'true' });
     viewport.append(this.spacer);
     viewport.addEventListener('scroll', () => this.schedule(), { passive: true });
@@ -36,6 +37,7 @@ export class Grid {
   setSource(source) {
     this.source = source;
     this.active = 0;
+    this.pendingFocus = null;
     for (const card of this.cards.values()) card.remove();
     this.cards.clear();
     this.viewport.scrollTop = 0;
@@ -104,6 +106,12 @@ export class Grid {
     }
     if (missing) {
       source.ensure(start, end).then(() => this.schedule(), () => {});
+    }
+    if (this.pendingFocus !== null && this.cards.has(this.pendingFocus)) {
+      const card = this.cards.get(this.pendingFocus);
+      this.pendingFocus = null;
+      card.tabIndex = 0;
+      card.focus({ preventScroll: true });
     }
     if (this.firstPaint && !missing) {
       const done = this.firstPaint;
@@ -200,22 +208,23 @@ export class Grid {
     else if (top + this.rowHeight > this.viewport.scrollTop + this.viewport.clientHeight) {
       this.viewport.scrollTop = top + this.rowHeight - this.viewport.clientHeight;
     }
-    this.render();
     for (const card of this.cards.values()) card.tabIndex = -1;
-    const card = this.cards.get(index);
-    if (card) { card.tabIndex = 0; card.focus({ preventScroll: true }); }
+    // Focus lands when the card exists: now, or once its rows have loaded.
+    this.pendingFocus = index;
+    this.render();
   }
 }
 
-/** A source paged from GET /rows with a filter and sort. The API pages by cursor, so pages are
- *  fetched in order up to the one in view; `decorate(rows)` may add to them (metrics). */
+/** A source paged from GET /rows with a filter and sort. The API pages by cursor, so rows are
+ *  fetched in order up to the last one in view, in pages of 120 to 1,000 rows (larger when the
+ *  view jumps far ahead); `decorate(rows)` may add to them (metrics). */
 export class RowCursorSource {
   constructor(fetchPage, decorate) {
     this.fetchPage = fetchPage; // (cursor, limit) -> Promise<{rows, next_cursor, total}>
     this.decorate = decorate;   // (rows) -> Promise
     this.total = 0;
-    this.pageSize = 120;
-    this.pages = [];
+    this.rows = [];
+    this.started = false;
     this.next = undefined;
     this.loading = null;
   }
@@ -223,32 +232,33 @@ export class RowCursorSource {
   /** Loads the first page and reads the total from it. */
   static async open(fetchPage, decorate) {
     const source = new RowCursorSource(fetchPage, decorate);
-    await source.loadNext();
+    await source.loadNext(120);
     return source;
   }
 
-  async loadNext() {
-    const page = await this.fetchPage(this.next, this.pageSize);
+  async loadNext(limit) {
+    const page = await this.fetchPage(this.next, limit);
     await this.decorate(page.rows);
-    this.total = this.pages.length === 0 ? page.total : this.total;
-    this.pages.push(page.rows);
+    if (!this.started) this.total = page.total;
+    this.started = true;
+    this.rows.push(...page.rows);
     this.next = page.next_cursor;
-    if (!this.next) this.total = this.pages.reduce((sum, rows) => sum + rows.length, 0);
+    if (!this.next) this.total = this.rows.length;
   }
 
   get(index) {
-    const page = this.pages[Math.floor(index / this.pageSize)];
-    const row = page && page[index % this.pageSize];
+    const row = this.rows[index];
     return row ? { row } : undefined;
   }
 
   ensure(start, end) {
-    const last = Math.floor((end - 1) / this.pageSize);
     if (this.loading) return this.loading;
-    if (this.pages.length > last || !this.next) return Promise.resolve();
+    if (this.rows.length >= end || !this.next) return Promise.resolve();
     this.loading = (async () => {
       try {
-        while (this.pages.length <= last && this.next) await this.loadNext();
+        while (this.rows.length < end && this.next) {
+          await this.loadNext(Math.max(120, Math.min(1000, end - this.rows.length)));
+        }
       } finally {
         this.loading = null;
       }

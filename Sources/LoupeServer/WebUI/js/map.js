@@ -3,7 +3,7 @@
 // server's R-tree. Clicking a point (or a legend entry) shows its cluster's summary.
 
 import { api, thumbnailURL } from './api.js';
-import { h, $, showError, toast, formatValue } from './dom.js';
+import { h, $, fill, showError, toast, formatValue } from './dom.js';
 import { state, on, emit, toggleMarked } from './state.js';
 import { PointRenderer, PointGrid, colourPoints } from './map-render.js';
 import { openDetail } from './detail.js';
@@ -388,7 +388,7 @@ async function showCluster(cluster, clickedID) {
   try {
     const summary = await api.cluster(state.dataset.id, state.space.id, cluster);
     const dataset = state.dataset.id;
-    box.replaceChildren(
+    fill(box,
       h('h3', {}, `Cluster ${summary.id}: ${summary.name}`),
       h('p', {}, `${summary.size.toLocaleString()} rows`),
       summary.labels.length ? h('p', {}, 'Labels: ', summary.labels.map((l) => `${l.class} (${l.count})`).join(', ')) : null,

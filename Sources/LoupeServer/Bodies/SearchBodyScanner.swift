@@ -1,0 +1,152 @@
+import Foundation
+
+/// A fast path for the one large field of a search body: the top-level `"vector"` array.
+///
+/// Foundation's `JSONDecoder` spends about half a millisecond on a 384-number array — as long as
+/// the search itself — so the route reads the array here (each number checked against JSON's
+/// grammar, then converted by `strtod`) and hands the rest of the body, with the array replaced
+/// by `null`, to the decoder. Anything unusual (no top-level object, a malformed array) is left
+/// to the decoder, which reports it.
+enum SearchBodyScanner {
+    /// The `vector` array's numbers and the body without them, or `nil` to decode the body as is.
+    static func split(_ body: [UInt8]) -> (vector: [Float], rest: [UInt8])? {
+        var scanner = Scanner(bytes: body)
+        guard let range = scanner.topLevelMember("vector") else { return nil }
+        var numbers = Scanner(bytes: body, position: range.lowerBound)
+        guard let vector = numbers.floatArray(), numbers.position == range.upperBound else { return nil }
+        return (vector, Array(body[..<range.lowerBound]) + Array("null".utf8) + Array(body[range.upperBound...]))
+    }
+
+    private struct Scanner {
+        let bytes: [UInt8]
+        var position = 0
+
+        init(bytes: [UInt8], position: Int = 0) {
+            self.bytes = bytes
+            self.position = position
+        }
+
+        mutating func skipWhitespace() {
+            while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+        }
+
+        mutating func consume(_ byte: UInt8) -> Bool {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == byte else { return false }
+            position += 1
+            return true
+        }
+
+        /// The byte range of the value of top-level member `name`, or nil.
+        mutating func topLevelMember(_ name: String) -> Range<Int>? {
+            guard consume(UInt8(ascii: "{")) else { return nil }
+            if consume(UInt8(ascii: "}")) { return nil }
+            while true {
+                skipWhitespace()
+                guard let key = string() else { return nil }
+                guard consume(UInt8(ascii: ":")) else { return nil }
+                skipWhitespace()
+                let start = position
+                guard skipValue(depth: 0) else { return nil }
+                if key == name { return start..<position }
+                if consume(UInt8(ascii: ",")) { continue }
+                return nil
+            }
+        }
+
+        /// A string without escapes (keys), or nil.
+        mutating func string() -> String? {
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
+            let start = position + 1
+            var index = start
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                if bytes[index] == UInt8(ascii: "\\") { return nil }
+                index += 1
+            }
+            guard index < bytes.count else { return nil }
+            position = index + 1
+            return String(decoding: bytes[start..<index], as: UTF8.self)
+        }
+
+        /// Skips one value (strings with escapes, nested arrays and objects); false if malformed.
+        mutating func skipValue(depth: Int) -> Bool {
+            guard depth < 64 else { return false }
+            skipWhitespace()
+            guard position < bytes.count else { return false }
+            switch bytes[position] {
+            case UInt8(ascii: "\""):
+                position += 1
+                while position < bytes.count, bytes[position] != UInt8(ascii: "\"") {
+                    position += bytes[position] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                guard position < bytes.count else { return false }
+                position += 1
+                return true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                let close = bytes[position] == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
+                let isObject = close == UInt8(ascii: "}")
+                position += 1
+                if consume(close) { return true }
+                while true {
+                    if isObject {
+                        skipWhitespace()
+                        guard skipValue(depth: depth + 1), consume(UInt8(ascii: ":")) else { return false }
+                    }
+                    guard skipValue(depth: depth + 1) else { return false }
+                    if consume(UInt8(ascii: ",")) { continue }
+                    return consume(close)
+                }
+            default:
+                let start = position
+                while position < bytes.count, !Self.delimiters.contains(bytes[position]) { position += 1 }
+                return position > start
+            }
+        }
+
+        static let delimiters: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ":")]
+
+        /// `[n, n, …]` of JSON numbers, or nil when anything else is there.
+        mutating func floatArray() -> [Float]? {
+            guard consume(UInt8(ascii: "[")) else { return nil }
+            var values: [Float] = []
+            if consume(UInt8(ascii: "]")) { return values }
+            var text = [CChar](repeating: 0, count: 64)
+            while true {
+                skipWhitespace()
+                let start = position
+                guard Self.skipNumber(bytes, &position), position - start < 63 else { return nil }
+                for (offset, byte) in bytes[start..<position].enumerated() { text[offset] = CChar(bitPattern: byte) }
+                text[position - start] = 0
+                values.append(Float(strtod(text, nil)))
+                if consume(UInt8(ascii: ",")) { continue }
+                return consume(UInt8(ascii: "]")) ? values : nil
+            }
+        }
+
+        /// Moves past a number in JSON's grammar (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
+        static func skipNumber(_ bytes: [UInt8], _ position: inout Int) -> Bool {
+            func digits(_ position: inout Int) -> Int {
+                let start = position
+                while position < bytes.count, (0x30...0x39).contains(bytes[position]) { position += 1 }
+                return position - start
+            }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
+            guard position < bytes.count else { return false }
+            if bytes[position] == UInt8(ascii: "0") {
+                position += 1
+            } else if digits(&position) == 0 {
+                return false
+            }
+            if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+                position += 1
+                guard digits(&position) > 0 else { return false }
+            }
+            if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+                position += 1
+                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+                guard digits(&position) > 0 else { return false }
+            }
+            return true
+        }
+    }
+}
