@@ -6,7 +6,7 @@ import TestSupport
 @Suite("PyTorchCheckpoint")
 struct PyTorchCheckpointTests {
     static func fixture(_ name: String) throws -> URL {
-        try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures/pytorch"))
+        try Fixtures.url("pytorch/" + name, in: .module, target: "NeuralNetTests")
     }
 
     /// What torch itself read back from state_zip.pt (scripts/make-pytorch-fixtures.py).
@@ -108,7 +108,7 @@ struct PyTorchCheckpointTests {
 
     @Test("reads the real EfficientNet-Lite0 legacy .pth, permuted strides included")
     func readsEfficientNetCheckpoint() throws {
-        let url = try TestModelCache.file("efficientnet-lite0/efficientnet-lite0.pth")
+        let url = try Fixtures.modelFile("efficientnet-lite0/efficientnet-lite0.pth")
         let checkpoint = try PyTorchCheckpoint(url: url)
         #expect(checkpoint.format == .legacy)
         #expect(checkpoint.tensorNames.count == 296)

@@ -33,6 +33,17 @@ public enum Fixtures {
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/loupe/models")
     }
 
+    /// The file at `relativePath` in the model cache (e.g. `efficientnet-lite0/efficientnet-lite0.pth`).
+    /// Throws, so that a test fails (it is never skipped), when it is not there.
+    public static func modelFile(_ relativePath: String) throws -> URL {
+        let url = modelCache.appendingPathComponent(relativePath)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw MissingFixture(
+                "\(url.path) is missing: run `make models` (loupe models fetch), or set LOUPE_MODEL_CACHE to the cache it filled")
+        }
+        return url
+    }
+
     /// The all-MiniLM-L6-v2 folder of the model cache, after checking that `files` are in it.
     /// Throws, so that a test fails (it is never skipped), when they are not.
     public static func minilmFolder(requiring files: [String] = ["config.json", "vocab.txt", "model.safetensors"]) throws -> URL {

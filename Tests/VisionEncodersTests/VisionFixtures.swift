@@ -1,11 +1,12 @@
 import Foundation
 import NeuralNet
 import Testing
+import TestSupport
 
 /// Fixture loading and the comparisons the reference README states its tolerances in.
 enum VisionFixtures {
     static func url(_ path: String) throws -> URL {
-        try #require(Bundle.module.url(forResource: path, withExtension: nil, subdirectory: "Fixtures"), "fixture \(path)")
+        try Fixtures.url(path, in: .module, target: "VisionEncodersTests")
     }
 
     /// Little-endian float32 values of a `*_f32le.bin` fixture.
