@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CatalogTests",
-            dependencies: ["Catalog", "CatalogTestSupport", "VectorIndex", "VectorMath", "TestSupport", "catalog-crash-helper"]
+            dependencies: ["Catalog", "CatalogTestSupport", "Encoders", "VectorIndex", "VectorMath", "TestSupport", "catalog-crash-helper"]
         ),
         .testTarget(
             name: "NeuralNetTests",
