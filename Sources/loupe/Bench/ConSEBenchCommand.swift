@@ -61,14 +61,14 @@ struct ConSEBenchCommand: AsyncParsableCommand {
         for batchStart in stride(from: 0, to: corpus.pictures.count, by: batchSize) {
             let batch = corpus.pictures[batchStart..<min(batchStart + batchSize, corpus.pictures.count)]
             let bytes = batch.map { [UInt8](FileManager.default.contents(atPath: $0.file.path) ?? Data()) }
-            for (picture, result) in zip(batch, await model.embedEach(images: bytes)) {
+            for (picture, result) in zip(batch, try await model.embedEach(images: bytes)) {
                 switch result {
                 case .success(let vector):
                     vectors += Vectors.normalized(vector)
                     folders.append(picture.folder)
                 case .failure(let error):
                     skipped += 1
-                    log("skipped \(picture.file.path): \(error)")
+                    log("skipped \(picture.file.path): \(error.message)")
                 }
             }
             log("embedded \(folders.count + skipped)/\(corpus.pictures.count)")

@@ -140,10 +140,10 @@ struct EmbedCommand: AsyncParsableCommand {
                     failures.append("\(batch[index].id): unreadable")
                 }
             }
-            for ((index, _), result) in zip(readable, await model.embedEach(images: readable.map(\.1))) {
+            for ((index, _), result) in zip(readable, try await model.embedEach(images: readable.map(\.1))) {
                 switch result {
                 case .success(let vector): vectors[index] = vector
-                case .failure(let error): failures.append("\(batch[index].id): \(error)")
+                case .failure(let error): failures.append("\(batch[index].id): \(error.message)")
                 }
             }
         }
