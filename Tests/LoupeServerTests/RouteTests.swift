@@ -58,6 +58,47 @@ struct RouteTests {
             expectError(try await client.send(.get, "/v1/jobs?state=sleeping"), .badRequest, "invalid_request")
         }
     }
+
+    @Test("Row imports: CSV columns chosen by the query, and a folder on the server with sub-folder labels and a sidecar")
+    func csvOptionsAndFolderImport() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loupe-folder-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (path, text) in [("cats/one.txt", "a tabby cat"), ("cats/two.txt", "a black cat"), ("dogs/three.txt", "a sheepdog")] {
+            let file = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: file)
+        }
+        let sidecar = folder.appendingPathComponent("meta.csv")
+        try Data("file,owner\ncats/one.txt,ann\ndogs/three.txt,bob\n".utf8).write(to: sidecar)
+        try await TestServer().test { client in
+            let base = "/v1/datasets/" + (try await client.send(.post, "/v1/datasets", json: APIDatasetInput(name: "imports")).decode(Dataset.self).id)
+            let csv = "key;words;kind\nk1;first text;a|b\nk2;second text;b\n"
+            let report = try await client.send(
+                .post, "\(base)/rows/import?delimiter=;&id_column=key&row_data_column=words&label_column=kind&media_type=text",
+                body: ByteBuffer(string: csv), contentType: "text/csv")
+            #expect(try report.decode(ImportReport.self).stored == 2, "\(report.text)")
+            let k1 = try await client.send(.get, "\(base)/rows/k1").decode(DataRow.self)
+            #expect(k1.rowData == "first text" && Set(k1.labels.map(\.className)) == ["a", "b"])
+            expectError(try await client.send(.post, "\(base)/rows/import?delimiter=;;", body: ByteBuffer(string: csv), contentType: "text/csv"),
+                        .unprocessableContent, "validation_failed")
+            expectError(try await client.send(.post, "\(base)/rows/import?media_type=audio", body: ByteBuffer(string: csv), contentType: "text/csv"),
+                        .unprocessableContent, "validation_failed")
+
+            let imported = try await client.send(
+                .post, "\(base)/rows/import/folder", json: APIFolderImport(path: folder.path, sidecar: sidecar.path))
+            #expect(try imported.decode(ImportReport.self).stored == 3, "\(imported.text)")
+            let cats = try await client.send(.get, "\(base)/rows?label=cats").decode(RowPage.self)
+            #expect(cats.rows.count == 2)
+            let annotated = try await client.send(.get, "\(base)/rows?filter=%7B%22metadata%22%3A%5B%7B%22field%22%3A%22owner%22%2C%22test%22%3A%7B%22type%22%3A%22equals%22%2C%22value%22%3A%22bob%22%7D%7D%5D%7D").decode(RowPage.self)
+            #expect(annotated.rows.map(\.rowData) == ["a sheepdog"], "\(annotated.rows)")
+            expectError(try await client.send(.post, "\(base)/rows/import/folder", json: APIFolderImport(path: "relative/folder")),
+                        .unprocessableContent, "validation_failed")
+            expectError(try await client.send(.post, "\(base)/rows/import/folder", json: APIFolderImport(path: folder.path, sidecar: "/no/such.csv")),
+                        .unprocessableContent, "validation_failed")
+            expectError(try await client.send(.post, "/v1/datasets/ghost/rows/import/folder", json: APIFolderImport(path: folder.path)),
+                        .notFound, "not_found")
+        }
+    }
 }
 
 /// The requests of the route tests.

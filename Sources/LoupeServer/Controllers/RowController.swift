@@ -1,7 +1,9 @@
 import Catalog
+import Foundation
 import Hummingbird
 
-/// `/v1/datasets/{dataset}/rows`: list, get (read); add, import, delete (write).
+/// `/v1/datasets/{dataset}/rows`: list, get (read); add, import, delete (write); import a server
+/// folder (admin).
 public struct RowController<Repository: RowRepository & DatasetRepository>: Sendable {
     let repository: Repository
     let spool: Spool
@@ -18,6 +20,7 @@ public struct RowController<Repository: RowRepository & DatasetRepository>: Send
         let write = group.group().add(middleware: RequireScope(.write))
         write.post(use: add)
         write.post("import", use: importRows)
+        group.group().add(middleware: RequireScope(.admin)).post("import/folder", use: importFolder)
         write.delete(":row", use: delete)
     }
 
@@ -29,16 +32,57 @@ public struct RowController<Repository: RowRepository & DatasetRepository>: Send
     }
 
     /// A streamed NDJSON (`application/x-ndjson`) or CSV (`text/csv`) body of rows, spooled to
-    /// disk and imported; bad lines are reported by number while good ones land.
+    /// disk and imported; bad lines are reported by number while good ones land. CSV columns are
+    /// chosen by the query: `id_column`, `row_data_column`, `global_key_column`, `label_column`,
+    /// `label_separator`, `media_type` (image or text for every row), `delimiter`.
     @Sendable func importRows(_ request: Request, context: LoupeRequestContext) async throws -> ImportReport {
         let type = try request.requireMediaType(["application/x-ndjson", "application/jsonl", "text/csv"])
         let dataset = try context.parameters.decoded("dataset")
-        _ = try await repository.dataset(dataset)  // 404 before reading the body
         let csv = type == "text/csv"
+        let csvOptions = try csv ? Self.csvOptions(request) : CSVRowOptions()
+        _ = try await repository.dataset(dataset)  // 404 before reading the body
         return try await spool.withFile(request.streamedBody(context: context), prefix: "rows", suffix: csv ? "csv" : "ndjson") { file in
-            let format: RowFileFormat = csv ? .csv(path: file.path, options: CSVRowOptions()) : .ndjson(path: file.path)
+            let format: RowFileFormat = csv ? .csv(path: file.path, options: csvOptions) : .ndjson(path: file.path)
             return try await repository.importRows(format, into: dataset, progress: nil)
         }
+    }
+
+    /// `POST …/rows/import/folder` (admin, as it reads the server's files): a folder on the
+    /// server's disk, `{"path", "subfolder_labels" (default true), "sidecar"}`, as
+    /// `loupe import rows FOLDER` imports it: images and texts become rows, sub-folder names
+    /// labels, the sidecar's columns metadata.
+    @Sendable func importFolder(_ request: Request, context: LoupeRequestContext) async throws -> ImportReport {
+        let body = try await request.decodeJSON(APIFolderImport.self, context: context)
+        var isFolder: ObjCBool = false
+        guard body.path.hasPrefix("/"), FileManager.default.fileExists(atPath: body.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw APIError.validation("'path' must be the absolute path of a folder on the server; '\(body.path)' is not one.")
+        }
+        if let sidecar = body.sidecar, !FileManager.default.fileExists(atPath: sidecar) {
+            throw APIError.validation("'sidecar' names no file on the server: '\(sidecar)'.")
+        }
+        let options = FolderRowOptions(labelsFromSubfolders: body.subfolderLabels ?? true, sidecarPath: body.sidecar)
+        return try await repository.importRows(.folder(path: body.path, options: options), into: context.parameters.decoded("dataset"), progress: nil)
+    }
+
+    /// The CSV column choices of an import's query string.
+    static func csvOptions(_ request: Request) throws -> CSVRowOptions {
+        let query = request.uri.queryParameters
+        func text(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : String($0) } }
+        func character(_ name: String, default fallback: Character) throws -> Character {
+            guard let value = text(name) else { return fallback }
+            guard value.count == 1, let character = value.first else {
+                throw APIError.validation("Query parameter '\(name)' must be one character, got '\(value)'.")
+            }
+            return character
+        }
+        let mediaType = try text("media_type").map { name in
+            guard let type = MediaType(rawValue: name) else { throw APIError.validation("Query parameter 'media_type' must be image or text, got '\(name)'.") }
+            return type
+        }
+        return CSVRowOptions(
+            idColumn: text("id_column"), rowDataColumn: text("row_data_column"), globalKeyColumn: text("global_key_column"),
+            labelColumn: text("label_column"), labelSeparator: try character("label_separator", default: "|"), mediaType: mediaType,
+            delimiter: try character("delimiter", default: ","))
     }
 
     /// A page of rows: `limit` (1–1000), `cursor` (the previous page's `next_cursor`), `sort`

@@ -62,6 +62,19 @@ public struct APIRowBatch: Codable, Sendable {
     public init(rows: [APIRowInput]) { self.rows = rows }
 }
 
+/// The body of `POST /v1/datasets/{dataset}/rows/import/folder`.
+public struct APIFolderImport: Codable, Sendable {
+    /// The folder, an absolute path on the server.
+    public var path: String
+    /// Whether each file's sub-folder becomes its label (default true).
+    public var subfolderLabels: Bool?
+    /// A CSV or NDJSON file on the server with metadata by file name.
+    public var sidecar: String?
+    public init(path: String, subfolderLabels: Bool? = nil, sidecar: String? = nil) {
+        (self.path, self.subfolderLabels, self.sidecar) = (path, subfolderLabels, sidecar)
+    }
+}
+
 /// The body of `POST /v1/datasets/{dataset}/spaces`.
 public struct APISpaceInput: Codable, Sendable {
     /// Unique in the dataset.

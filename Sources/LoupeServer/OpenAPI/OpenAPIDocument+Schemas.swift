@@ -134,6 +134,9 @@ extension OpenAPIDocument {
         ("APIKeyInput", object(["name"], [("name", ["type": "string", "minLength": 1]), ("scope", scope)])),
         ("CreatedAPIKey", object(["key", "record"], [("key", string), ("record", ref("APIKey"))])),
         ("SessionInput", object(["key"], [("key", string)])),
+        ("FolderImport", object(["path"], [
+            ("path", ["type": "string", "description": "An absolute path on the server."]), ("subfolder_labels", boolean), ("sidecar", string),
+        ])),
     ]
 
     private static let mediaType: JSONValue = ["enum": ["image", "text"]]

@@ -74,11 +74,27 @@ public enum OpenAPIDocument {
             "parameters": [dataset],
             "post": operation(
                 "Import rows from a streamed NDJSON or CSV body; bad lines are reported by number while good ones land.", scope: .write,
+                parameters: [
+                    queryParameter("id_column", "CSV: the column of row ids.", ["type": "string"]),
+                    queryParameter("row_data_column", "CSV: the column of row data (default row_data, else path, text, url).", ["type": "string"]),
+                    queryParameter("global_key_column", "CSV: the column of global keys.", ["type": "string"]),
+                    queryParameter("label_column", "CSV: the column of labels.", ["type": "string"]),
+                    queryParameter("label_separator", "CSV: what separates several labels in a cell (default |).", ["type": "string", "minLength": 1, "maxLength": 1]),
+                    queryParameter("media_type", "CSV: the media type of every row.", ["enum": ["image", "text"]]),
+                    queryParameter("delimiter", "CSV: the field delimiter (default ,).", ["type": "string", "minLength": 1, "maxLength": 1]),
+                ],
                 body: ["required": true, "content": [
                     "application/x-ndjson": ["schema": ["type": "string", "description": "One row a line: id, global_key, row_data, media_type, metadata, labels."]],
                     "text/csv": ["schema": ["type": "string", "description": "A header line; columns id, global_key, row_data (or path, text, url), media_type, label(s), and metadata."]],
                 ]],
                 responses: [("200", ok("ImportReport")), ("404", error("NotFound")), ("413", error("TooLarge")), ("415", error("UnsupportedMediaType"))]),
+        ]),
+        ("/v1/datasets/{dataset}/rows/import/folder", [
+            "parameters": [dataset],
+            "post": operation(
+                "Import a folder on the server's disk: images and texts become rows, sub-folder names labels, a sidecar CSV/NDJSON's columns metadata.",
+                scope: .admin, body: json("FolderImport"),
+                responses: [("200", ok("ImportReport")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
         ]),
         ("/v1/datasets/{dataset}/rows/{row}", [
             "parameters": [dataset, pathParameter("row", "A row id.")],
