@@ -45,14 +45,22 @@ private func classes(
     return try await offload { topClasses(try classifier.classify(inputBatch(images, preprocessor)), top: top) }
 }
 
-/// A text encoder as a catalog model.
-struct TextModel: EmbeddingModel {
-    let descriptor: ModelDescriptor
-    let encoder: any TextEncoder
+/// A model whose name, dimensions, metric and media types are those of its descriptor.
+protocol DescribedModel: EmbeddingModel {
+    var descriptor: ModelDescriptor { get }
+}
+
+extension DescribedModel {
     var name: String { descriptor.name }
     var dimensions: Int { descriptor.dimensions }
     var metric: Metric { descriptor.metric }
     var mediaTypes: Set<MediaType> { descriptor.mediaTypes }
+}
+
+/// A text encoder as a catalog model.
+struct TextModel: DescribedModel {
+    let descriptor: ModelDescriptor
+    let encoder: any TextEncoder
 
     func embed(texts: [String]) async throws -> [[Float]] {
         let encoder = encoder
@@ -66,14 +74,10 @@ struct TextModel: EmbeddingModel {
 
 /// An image encoder's features as a catalog model (no text side); its classes too when it is a
 /// classifier with a head.
-struct ImageFeatureModel: EmbeddingModel {
+struct ImageFeatureModel: DescribedModel {
     let descriptor: ModelDescriptor
     let encoder: any ImageEncoder
     let preprocessor: ImagePreprocessor
-    var name: String { descriptor.name }
-    var dimensions: Int { descriptor.dimensions }
-    var metric: Metric { descriptor.metric }
-    var mediaTypes: Set<MediaType> { descriptor.mediaTypes }
 
     func embed(texts: [String]) async throws -> [[Float]] {
         throw CatalogError(.unsupported, "model '\(name)' embeds images, not texts; use a conse-minilm or CLIP space to search images by words")
@@ -92,15 +96,11 @@ struct ImageFeatureModel: EmbeddingModel {
 
 /// A model with a text and an image tower in one space (CLIP): images are embedded, and texts
 /// search them.
-struct JointModel: EmbeddingModel {
+struct JointModel: DescribedModel {
     let descriptor: ModelDescriptor
     let text: any TextEncoder
     let image: any ImageEncoder
     let preprocessor: ImagePreprocessor
-    var name: String { descriptor.name }
-    var dimensions: Int { descriptor.dimensions }
-    var metric: Metric { descriptor.metric }
-    var mediaTypes: Set<MediaType> { descriptor.mediaTypes }
     var acceptsTextQueries: Bool { true }
     var acceptsImageQueries: Bool { true }
 
@@ -117,16 +117,12 @@ struct JointModel: EmbeddingModel {
 
 /// Images in a text encoder's space through ConSE over a classifier's class probabilities; texts
 /// through the text encoder itself.
-struct ConSEModel: EmbeddingModel {
+struct ConSEModel: DescribedModel {
     let descriptor: ModelDescriptor
     let text: any TextEncoder
     let classifier: any ImageClassifier
     let preprocessor: ImagePreprocessor
     let conse: ConSE
-    var name: String { descriptor.name }
-    var dimensions: Int { descriptor.dimensions }
-    var metric: Metric { descriptor.metric }
-    var mediaTypes: Set<MediaType> { descriptor.mediaTypes }
     var acceptsTextQueries: Bool { true }
 
     func embed(texts: [String]) async throws -> [[Float]] {
