@@ -6,7 +6,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http bench-select clean
+.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http bench-select bench-image-dups clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -78,6 +78,9 @@ bench-http: deps
 # scikit-learn, datasketch and numpy (Fashion-MNIST, WordNet).
 bench-select: deps
 	scripts/bench-select.sh
+
+bench-image-dups: deps models
+	scripts/bench-image-dups.sh
 
 clean:
 	rm -rf .build .bench
