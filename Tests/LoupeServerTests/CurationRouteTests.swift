@@ -51,13 +51,6 @@ struct CurationRouteTests {
         let error: String?
     }
 
-    func withSeededServer(_ body: @Sendable @escaping (any TestClientProtocol, String) async throws -> Void) async throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("loupe-curation-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        try await TestServer().test { client in try await body(client, try await WebUIRouteTests.seed(client, scratch: scratch)) }
-    }
-
     /// Polls a job until it finishes.
     func finished(_ client: any TestClientProtocol, _ response: TestResponse) async throws -> JobBody {
         #expect(response.status == .accepted, "\(response.text)")
@@ -71,7 +64,7 @@ struct CurationRouteTests {
 
     @Test("Clusters: computed, stored per row, served with summaries; HDBSCAN; bad k, algorithm, space and empty spaces refused")
     func clusters() async throws {
-        try await withSeededServer { client, base in
+        try await WebUIRouteTests.withSeededServer { client, base in
             let spaces = "\(base)/spaces/blobs"
             expectError(try await client.send(.get, "\(spaces)/clusters"), .notFound, "not_found")
             let computed = try await client.send(.post, "\(spaces)/clusters", json: APIClusterRequest(k: 3, seed: 1))
@@ -111,7 +104,7 @@ struct CurationRouteTests {
 
     @Test("Projection: stored points make the map; the map shows stored clusters")
     func projection() async throws {
-        try await withSeededServer { client, base in
+        try await WebUIRouteTests.withSeededServer { client, base in
             let spaces = "\(base)/spaces/blobs"
             let projected = try await client.send(.post, "\(spaces)/projection", json: APIProjectionRequest(method: "umap", seed: 3))
             #expect(projected.status == .ok, "\(projected.text)")
@@ -127,7 +120,7 @@ struct CurationRouteTests {
 
     @Test("Scores and label mistakes run as jobs and land as metrics; aggregates over filters; bad input refused")
     func scoresAndAggregates() async throws {
-        try await withSeededServer { client, base in
+        try await WebUIRouteTests.withSeededServer { client, base in
             let spaces = "\(base)/spaces/blobs"
             let scores = try await finished(client, try await client.send(.post, "\(spaces)/scores", json: APIScoresRequest(k: 5)))
             #expect(scores.kind == "row_scores" && scores.state == "succeeded", "\(scores.error ?? "")")
@@ -157,7 +150,7 @@ struct CurationRouteTests {
 
     @Test("Near-duplicates by vectors and texts; thresholds outside [0, 1] refused")
     func duplicates() async throws {
-        try await withSeededServer { client, base in
+        try await WebUIRouteTests.withSeededServer { client, base in
             let spaces = "\(base)/spaces/blobs"
             // The blobs are tight (noise 0.01): at cosine 0.99 each blob is one group.
             let vectors = try await client.send(.post, "\(spaces)/duplicates", json: APIDuplicatesRequest(threshold: 0.99))

@@ -15,8 +15,7 @@ struct ClusterCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: CatalogOptions
-    @Option(help: "Dataset id or name.") var dataset: String
-    @Option(help: "Space id or name.") var space: String
+    @OptionGroup var target: SpaceArguments
     @Option(help: "kmeans or hdbscan.") var algorithm = "kmeans"
     @Option(help: "k for k-means (2...min(rows, 1000)).") var k: Int?
     @Option(help: "k-means restarts (best inertia kept).") var restarts = 3
@@ -36,14 +35,14 @@ struct ClusterCommand: AsyncParsableCommand {
             let catalog = try await options.open()
             let clustering: SpaceClustering
             if show {
-                clustering = try await catalog.clustering(space: space, in: dataset)
+                clustering = try await catalog.clustering(space: target.space, in: target.dataset)
             } else {
                 let chosen: ClusteringAlgorithm = algorithm == "hdbscan"
                     ? .hdbscan(minClusterSize: minClusterSize, minSamples: minSamples) : .kmeans(clusters: k ?? 0, restarts: restarts)
-                clustering = try await catalog.cluster(space: space, in: dataset, algorithm: chosen, seed: seed)
+                clustering = try await catalog.cluster(space: target.space, in: target.dataset, algorithm: chosen, seed: seed)
             }
             if options.json && assignments {
-                let (ids, clusters) = try await catalog.clusterAssignments(space: space, in: dataset)
+                let (ids, clusters) = try await catalog.clusterAssignments(space: target.space, in: target.dataset)
                 try options.output(ClusteringWithRows(clustering: clustering, ids: ids, clusters: clusters)) { "" }
             } else {
                 try options.output(clustering) { Self.describe(clustering) }

@@ -10,14 +10,13 @@ struct LabelMistakesCommand: AsyncParsableCommand {
         discussion: "Then list the likeliest mistakes with: loupe export --dataset D --metric label_mistake>=0.8")
 
     @OptionGroup var options: CatalogOptions
-    @Option(help: "Dataset id or name.") var dataset: String
-    @Option(help: "Space id or name.") var space: String
+    @OptionGroup var target: SpaceArguments
     @Option(help: "Neighbours per row (1...500).") var k = 30
 
     func run() async throws {
         try await reportingCatalogErrors {
             let catalog = try await options.open()
-            let job = try await catalog.computeLabelMistakes(space: space, in: dataset, k: k)
+            let job = try await catalog.computeLabelMistakes(space: target.space, in: target.dataset, k: k)
             try await CurationJobRun.finish(job, catalog: catalog, options: options, wrote: "label_mistake, label_suggestion")
         }
     }

@@ -9,8 +9,7 @@ struct ProjectCommand: AsyncParsableCommand {
         abstract: "Project a space's vectors to 2-D (PCA or UMAP) and store every row's point for the map.")
 
     @OptionGroup var options: CatalogOptions
-    @Option(help: "Dataset id or name.") var dataset: String
-    @Option(help: "Space id or name.") var space: String
+    @OptionGroup var target: SpaceArguments
     @Option(help: "pca or umap.") var method = "pca"
     @Option(help: "Seeds UMAP.") var seed: UInt64 = 42
     @Flag(help: "With --json: also print every point (ids, x, y, cluster).") var points = false
@@ -19,12 +18,12 @@ struct ProjectCommand: AsyncParsableCommand {
         try await reportingCatalogErrors {
             guard let chosen = ProjectionMethod(rawValue: method) else { throw ValidationError("--method must be pca or umap") }
             let catalog = try await options.open()
-            let summary = try await catalog.project(space: space, in: dataset, method: chosen, seed: seed)
+            let summary = try await catalog.project(space: target.space, in: target.dataset, method: chosen, seed: seed)
             if options.json && points {
-                let map = try await catalog.map(space: space, in: dataset)
+                let map = try await catalog.map(space: target.space, in: target.dataset)
                 try options.output(MapPoints(projection: summary, ids: map.ids, x: map.x, y: map.y, clusters: map.clusterIndex)) { "" }
             } else {
-                try options.output(summary) { "projected \(summary.points) rows of space \(space) by \(summary.method.rawValue)" }
+                try options.output(summary) { "projected \(summary.points) rows of space \(target.space) by \(summary.method.rawValue)" }
             }
             await catalog.close()
         }

@@ -10,14 +10,13 @@ struct ScoresCommand: AsyncParsableCommand {
         abstract: "Store each row's uniqueness and representativeness (from its k nearest neighbours in a space) as metrics.")
 
     @OptionGroup var options: CatalogOptions
-    @Option(help: "Dataset id or name.") var dataset: String
-    @Option(help: "Space id or name.") var space: String
+    @OptionGroup var target: SpaceArguments
     @Option(help: "Neighbours per row (3...500).") var k = 15
 
     func run() async throws {
         try await reportingCatalogErrors {
             let catalog = try await options.open()
-            let job = try await catalog.computeRowScores(space: space, in: dataset, k: k)
+            let job = try await catalog.computeRowScores(space: target.space, in: target.dataset, k: k)
             try await CurationJobRun.finish(job, catalog: catalog, options: options, wrote: "uniqueness, representativeness")
         }
     }
