@@ -6,7 +6,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http bench-select bench-conse clean
+.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http bench-select bench-conse bench-image-dups clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -85,6 +85,9 @@ bench-conse: deps
 	$(SWIFT) build -c release --product loupe
 	.build/release/loupe models fetch
 	.build/release/loupe bench conse
+
+bench-image-dups: deps models
+	scripts/bench-image-dups.sh
 
 clean:
 	rm -rf .build .bench

@@ -104,6 +104,7 @@ let package = Package(
         .target(
             name: "Catalog",
             dependencies: [
+                "Curation",
                 "Encoders",
                 "VectorIndex",
                 "VectorMath",

@@ -15,7 +15,7 @@ if ! "$venv/bin/python" -c "import openapi_spec_validator" 2>/dev/null; then
 fi
 document=$(mktemp --suffix=.json)
 trap 'rm -f "$document"' EXIT
-"$loupe" serve --print-openapi >"$document"
+"$loupe" serve --print-open-api >"$document"
 "$venv/bin/python" - "$document" <<'PY'
 import json, sys
 from openapi_spec_validator import validate

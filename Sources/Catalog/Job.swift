@@ -6,6 +6,10 @@ public struct Job: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         /// Compute embeddings with a space's model for the rows that have none.
         case computeEmbeddings = "compute_embeddings"
+        /// Compute uniqueness and representativeness of a space's rows and store them as metrics.
+        case rowScores = "row_scores"
+        /// Score how likely each labelled row's label is wrong and store it as a metric.
+        case labelMistakes = "label_mistakes"
     }
 
     /// Where a job is in its life.

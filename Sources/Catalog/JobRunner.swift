@@ -46,6 +46,21 @@ actor JobRunner {
         return job
     }
 
+    /// Records and starts a curation job over `space` with its parameters (JSON, kept so that a
+    /// job resumed after a crash runs as asked).
+    func startCuration(_ kind: Job.Kind, space: EmbeddingSpace, parameters: Data) async throws -> Job {
+        let active = try await store.jobs(states: [.pending, .running])
+        if let existing = active.first(where: { $0.spaceID == space.id && $0.kind == kind }) {
+            throw CatalogError(.conflict, "job \(existing.id) is already computing \(kind.rawValue) for space '\(space.name)'")
+        }
+        let now = Date()
+        let job = try await store.createJob(Job(id: Identifiers.make(), kind: kind, datasetID: space.datasetID, spaceID: space.id,
+                                                state: .pending, done: 0, total: 0, failedItems: 0, error: nil, createdAt: now, updatedAt: now))
+        try await store.putJobParameters(jobID: job.id, parameters: parameters)
+        launch(job)
+        return job
+    }
+
     /// Cancels a job: it stops between batches and is marked cancelled.
     func cancel(jobID: String) async {
         cancelled.insert(jobID)
@@ -77,7 +92,12 @@ actor JobRunner {
         tasks[job.id] = Task.detached { [weak self] in
             var job = job
             do {
-                try await EmbeddingJob(store: store, models: models, indexes: indexes).run(&job)
+                switch job.kind {
+                case .computeEmbeddings:
+                    try await EmbeddingJob(store: store, models: models, indexes: indexes).run(&job)
+                case .rowScores, .labelMistakes:
+                    try await CurationJob(store: store).run(&job)
+                }
                 job.state = .succeeded
             } catch is CancellationError {
                 job.state = await self?.wasCancelled(job.id) == true ? .cancelled : .pending

@@ -129,6 +129,7 @@ extension SQLiteStore {
                 CREATE INDEX job_state ON job (state);
                 """)
         }
+        registerCurationMigration(&migrator)
         return migrator
     }
 }

@@ -9,7 +9,7 @@ import VectorIndex
 /// `UInt32` slot, which indexes use. Slots are never reused within a
 /// dataset. Every method is safe to call concurrently: writes are serialised, reads run in
 /// parallel with them.
-public protocol Store: Sendable {
+public protocol Store: CurationStore {
     // MARK: Datasets
 
     /// Creates a dataset with this id.

@@ -6,7 +6,7 @@
 // they sit on a 2-D map (`PCA`, `UMAP`); which rows to pick (`SmartSelect`: random, ordered, per
 // cluster, diverse k-center coresets, without near-duplicates); which rows repeat each other
 // (`NearDuplicates`, over vectors or texts); how unique, representative or likely mislabelled a
-// row is (`NeighborGraph`, `RowScores`, `LabelMistakes`); and how a metric aggregates over a
+// row is (`KNNGraph`, `RowScores`, `LabelMistakes`); and how a metric aggregates over a
 // filter (`MetricAggregate`, `MetricValues`).
 //
 // It builds on VectorIndex (HNSW, MinHash LSH) and VectorMath (kernels, BLAS, the k-means engine)

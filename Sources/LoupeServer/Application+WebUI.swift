@@ -6,17 +6,16 @@ import Hummingbird
 /// Curation module and the image codecs in one place.
 /// - Parameters:
 ///   - v1: the `/v1` group (requiring `read`).
-///   - dataDirectory: maps go to `<data>/maps`, thumbnails to `<data>/thumbnails`.
+///   - dataDirectory: thumbnails go to `<data>/thumbnails` (maps are kept by the catalog).
 ///   - thumbnails: makes JPEG thumbnails (by default through `Encoders`' codecs); with `nil` the
 ///     image files are served as they are.
 func addWebUIRoutes(
     to v1: RouterGroup<LoupeRequestContext>, service: some CatalogService, dataDirectory: URL,
     thumbnails: (any ThumbnailRenderer)? = EncodersThumbnailRenderer()
 ) {
-    let maps = MapStore(directory: dataDirectory.appendingPathComponent("maps", isDirectory: true))
     ThumbnailController(repository: service, renderer: thumbnails,
                         cacheDirectory: dataDirectory.appendingPathComponent("thumbnails", isDirectory: true))
         .addRoutes(to: v1.group("datasets/:dataset/rows"))
-    MapController(service: service, maps: maps).addRoutes(to: v1.group("datasets/:dataset/spaces"))
-    SmartSelectController(service: service, maps: maps).addRoutes(to: v1.group("datasets"))
+    MapController(service: service).addRoutes(to: v1.group("datasets/:dataset/spaces"))
+    SmartSelectController(service: service).addRoutes(to: v1.group("datasets"))
 }

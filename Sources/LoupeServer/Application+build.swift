@@ -78,6 +78,7 @@ public func buildRouter(
     SearchController(service: service).addRoutes(spaces: v1.group("datasets/:dataset/spaces"), v1: v1)
     JobController(repository: service, importJobs: importJobs).addRoutes(to: v1.group("jobs"))
     KeyController(keys: keys).addRoutes(v1: v1, router: router)
+    CurationController(service: service).addRoutes(spaces: v1.group("datasets/:dataset/spaces"), datasets: v1.group("datasets/:dataset"))
     addWebUIRoutes(to: v1, service: service, dataDirectory: spoolDirectory.deletingLastPathComponent())
     return router
 }

@@ -8,6 +8,8 @@ struct Loupe: AsyncParsableCommand {
         abstract: "A self-hosted embeddings catalog.",
         subcommands: [
             DatasetsCommand.self, ImportCommand.self, SpacesCommand.self, SearchCommand.self, ExportCommand.self,
+            ClusterCommand.self, ProjectCommand.self, ScoresCommand.self, LabelMistakesCommand.self, DuplicatesCommand.self,
+            SelectCommand.self, MetricsCommand.self,
             ServeCommand.self, KeysCommand.self, InferCommand.self, EmbedCommand.self, ModelsCommand.self, BenchCommand.self,
         ])
 }

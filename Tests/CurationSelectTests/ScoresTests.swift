@@ -11,7 +11,7 @@ import VectorMath
         let values = TestData.clustered(count: n, dimensions: d, clusters: 9, seed: 3)
         let vectors = try RowVectors(values, dimensions: d, metric: metric)
         let rows = (0..<UInt32(n)).filter { $0 % 5 != 0 }
-        let graph = try NeighborGraph.build(vectors, rows: rows, k: 7, method: .exact, threads: 2)
+        let graph = try KNNGraph.build(vectors, rows: rows, k: 7, search: .exact, threads: 2)
         #expect(graph.isExact && graph.rows == rows)
         func distance(_ a: Int, _ b: Int) -> Double {
             metric == .cosine ? 1 - CurationTestData.score(values, a, b, dimensions: d, metric: .cosine)
@@ -19,12 +19,12 @@ import VectorMath
         }
         for (i, row) in rows.enumerated() where i % 13 == 0 {
             let expected = rows.filter { $0 != row }.map { ($0, distance(Int(row), Int($0))) }.sorted { $0.1 < $1.1 }.prefix(7)
-            #expect(graph.neighbors(ofRowAt: i).elementsEqual(expected.map(\.0)))
+            #expect(graph.neighbors(ofRowAt: i).elementsEqual(expected.map { Int32($0.0) }))
             for (found, (_, want)) in zip(graph.distances(ofRowAt: i), expected) {
                 #expect(approximatelyEqual(Double(found), want, absolute: 1e-4))
             }
         }
-        let approximate = try NeighborGraph.build(vectors, rows: rows, k: 7, method: .graph(HNSWParameters(efSearch: 64)), threads: 2)
+        let approximate = try KNNGraph.build(vectors, rows: rows, k: 7, search: .approximate(HNSWParameters(efSearch: 64)), threads: 2)
         let overlap = zip(approximate.neighbors, graph.neighbors).filter { $0 == $1 }.count
         #expect(!approximate.isExact && Double(overlap) / Double(graph.neighbors.count) > 0.9)
     }
@@ -33,7 +33,7 @@ import VectorMath
         // Points on a line: a tight group 0…4, a looser group, one far outlier.
         let xs: [Float] = [0, 0.1, 0.2, 0.3, 0.4, 3, 3.5, 4, 4.5, 5, 20]
         let vectors = try RowVectors(xs, dimensions: 1, metric: .l2)
-        let graph = try NeighborGraph.build(vectors, k: 3)
+        let graph = try KNNGraph.build(vectors, k: 3)
         let uniqueness = try RowScores.uniqueness(graph)
         func nearest(_ i: Int) -> [Double] { xs.indices.filter { $0 != i }.map { Double(abs(xs[$0] - xs[i])) }.sorted() }
         let raw = xs.indices.map { i in zip([0.6, 0.3, 0.1], nearest(i)).reduce(0.0) { $0 + $1.0 * $1.1 } }
@@ -69,7 +69,7 @@ import VectorMath
             guard flipped.insert(UInt32(row)).inserted else { continue }
             labels[row] = (labels[row] + Int32.random(in: 1..<Int32(classes), using: &generator)) % Int32(classes)
         }
-        let graph = try NeighborGraph.build(try RowVectors(values, dimensions: d, metric: .l2), k: 15)
+        let graph = try KNNGraph.build(try RowVectors(values, dimensions: d, metric: .l2), k: 15)
         let ranking = try LabelMistakes.rank(graph, labels: labels, weighting: weighting)
         #expect(Set(ranking.top(flipped.count)) == flipped)
         #expect(ranking.entries.count == n && ranking.unscoredRows.isEmpty)
@@ -95,7 +95,7 @@ import VectorMath
 
     @Test func unlabelledRowsNeitherVoteNorScore() throws {
         let values: [Float] = [0, 0.1, 0.2, 5, 5.1, 5.2]
-        let graph = try NeighborGraph.build(try RowVectors(values, dimensions: 1, metric: .l2), k: 2)
+        let graph = try KNNGraph.build(try RowVectors(values, dimensions: 1, metric: .l2), k: 2)
         let ranking = try LabelMistakes.rank(graph, labels: [0, 1, -1, 1, 1, -1], classCount: 2)
         #expect(ranking.entries.map(\.row).sorted() == [0, 1, 3, 4])
         #expect(ranking.unscoredRows.isEmpty)
@@ -108,7 +108,7 @@ import VectorMath
     }
 
     @Test func badLabelInputsAreErrors() throws {
-        let graph = try NeighborGraph.build(try RowVectors([0, 1, 2, 3], dimensions: 1, metric: .l2), k: 2)
+        let graph = try KNNGraph.build(try RowVectors([0, 1, 2, 3], dimensions: 1, metric: .l2), k: 2)
         func code(_ body: () throws -> Void) -> CurationError.Code? {
             do { try body() } catch let error as CurationError { return error.code } catch { return nil }
             return nil
@@ -119,8 +119,8 @@ import VectorMath
         #expect(code { _ = try LabelMistakes.rank(graph, labels: [0, 1, 0, 1], predictions: [0.5, 0.5]) } == .invalidArgument)
         #expect(code { _ = try LabelMistakes.rank(graph, labels: [0, 1, 0, 1], predictions: [Float](repeating: 2, count: 8)) } == .invalidArgument)
         #expect(code { _ = try LabelMistakes.rank(graph, labels: [0, 1, 0, 1], predictions: [Float](repeating: 0.5, count: 8), modelWeight: 2) } == .invalidArgument)
-        #expect(code { _ = try NeighborGraph.build(try RowVectors([0, 1], dimensions: 1, metric: .l2), k: 2) } == .invalidArgument)
-        #expect(code { _ = try NeighborGraph(rows: [0, 1], k: 1, neighbors: [1], distances: [1], isExact: true) } == .invalidArgument)
-        #expect(code { _ = try NeighborGraph(rows: [0, 1], k: 1, neighbors: [1, 0], distances: [1, -1], isExact: true) } == .invalidArgument)
+        #expect(code { _ = try KNNGraph.build(try RowVectors([0, 1], dimensions: 1, metric: .l2), k: 2) } == .invalidArgument)
+        #expect(code { _ = try KNNGraph(rows: [0, 1], k: 1, neighbors: [1], distances: [1], isExact: true) } == .invalidArgument)
+        #expect(code { _ = try KNNGraph(rows: [0, 1], k: 1, neighbors: [1, 0], distances: [1, -1], isExact: true) } == .invalidArgument)
     }
 }

@@ -43,7 +43,7 @@ struct WebUIRouteTests {
     }
 
     /// Runs `body` on a fresh server with the seeded dataset (`base` is its route prefix).
-    func withSeededServer(_ body: @Sendable @escaping (any TestClientProtocol, String) async throws -> Void) async throws {
+    static func withSeededServer(_ body: @Sendable @escaping (any TestClientProtocol, String) async throws -> Void) async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("loupe-webui-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -52,7 +52,7 @@ struct WebUIRouteTests {
 
     @Test("Thumbnails: a JPEG no larger than asked, cached with an ETag; text, missing and corrupt images refused")
     func thumbnails() async throws {
-        try await withSeededServer { client, base in
+        try await Self.withSeededServer { client, base in
             let response = try await client.send(.get, "\(base)/rows/picture/thumbnail?size=32")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "image/jpeg")
@@ -76,7 +76,7 @@ struct WebUIRouteTests {
 
     @Test("Map: computed on request, coloured, and box and lasso selections equal a scan of the coordinates")
     func map() async throws {
-        try await withSeededServer { client, dataset in
+        try await Self.withSeededServer { client, dataset in
             let base = dataset + "/spaces/blobs/map"
             expectError(try await client.send(.get, base), .notFound, "not_found")
             expectError(try await client.send(.post, "\(base)/compute", json: APIMapComputeRequest(clusters: 1)), .unprocessableContent, "validation_failed")
@@ -117,7 +117,7 @@ struct WebUIRouteTests {
 
     @Test("Smart select: each strategy saves a selection; bad requests are refused with the reason")
     func smartSelect() async throws {
-        try await withSeededServer { client, base in
+        try await Self.withSeededServer { client, base in
             func select(_ body: APISmartSelectRequest) async throws -> SmartSelectionBody {
                 let response = try await client.send(.post, "\(base)/smart-select", json: body)
                 #expect(response.status == .created, "\(response.text)")

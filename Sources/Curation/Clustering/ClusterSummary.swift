@@ -50,7 +50,7 @@ public struct ClusterSummary: Sendable, Equatable {
         seed: UInt64 = 0
     ) throws(CurationError) -> [ClusterSummary] {
         let n = try vectors.withUnsafeBufferPointer { v throws(CurationError) in
-            try RowInput.rowCount(v, dimensions: dimensions, what: "cluster summary vectors")
+            try RowVectors.rowCount(v, dimensions: dimensions, what: "cluster summary vectors")
         }
         guard assignments.count == n else {
             throw CurationError(.invalidArgument, "cluster summary: \(assignments.count) assignments for \(n) rows")

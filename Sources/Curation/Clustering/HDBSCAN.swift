@@ -74,7 +74,8 @@ public struct HDBSCAN: Sendable {
     public let exactNeighbors: Bool
     /// The parameters of the fit (`minSamples` filled in).
     public let parameters: Parameters
-    let coreDistances: [Float]
+    /// Each row's core distance: the distance to its minSamples-th nearest row, itself counted.
+    public let coreDistances: [Float]
     let tree: CondensedTree
     let finder: NeighborFinder
 
@@ -89,8 +90,8 @@ public struct HDBSCAN: Sendable {
     public static func fit(
         _ points: UnsafeBufferPointer<Float>, dimensions: Int, parameters: Parameters = Parameters()
     ) throws(CurationError) -> HDBSCAN {
-        try RowInput.checkDistanceMetric(parameters.metric, what: "HDBSCAN")
-        let n = try RowInput.rowCount(points, dimensions: dimensions, metric: parameters.metric, what: "HDBSCAN input")
+        try RowVectors.checkDistanceMetric(parameters.metric, what: "HDBSCAN")
+        let n = try RowVectors.rowCount(points, dimensions: dimensions, metric: parameters.metric, what: "HDBSCAN input")
         var filled = parameters
         let minSamples = parameters.minSamples ?? parameters.minClusterSize
         filled.minSamples = minSamples

@@ -93,7 +93,7 @@ public struct KMeansClustering: Sendable {
         guard parameters.metric != .innerProduct else {
             throw CurationError(.invalidArgument, "k-means clusters by distance: use l2, or cosine for spherical k-means")
         }
-        let count = try RowInput.rowCount(points, dimensions: dimensions, metric: parameters.metric, what: "k-means input")
+        let count = try RowVectors.rowCount(points, dimensions: dimensions, metric: parameters.metric, what: "k-means input")
         guard k >= 1 else { throw CurationError(.invalidArgument, "k-means needs at least one cluster (k = \(k))") }
         guard k <= count else {
             throw CurationError(.invalidArgument, "k-means with k = \(k) needs at least \(k) rows, got \(count); ask for fewer clusters")
@@ -109,7 +109,7 @@ public struct KMeansClustering: Sendable {
         if case .miniBatch(let batchSize) = algorithm, batchSize < 1 {
             throw CurationError(.invalidArgument, "mini-batch k-means needs a batch size ≥ 1 (got \(batchSize))")
         }
-        return try RowInput.withPrepared(points, rows: count, dimensions: dimensions, normalize: parameters.metric.normalizesVectors) {
+        return try RowVectors.withPrepared(points, rows: count, dimensions: dimensions, normalize: parameters.metric.normalizesVectors) {
             base throws(CurationError) in
             let model: KMeans, iterations: Int
             switch algorithm {
@@ -171,7 +171,17 @@ public struct KMeansClustering: Sendable {
     /// - Throws: `CurationError` for rows of another width or with NaN.
     /// - Complexity: O(rows · k · d) at sgemm speed.
     public func predict(_ rows: UnsafeBufferPointer<Float>, threads: Int = 1) throws(CurationError) -> [Int32] {
-        let count = try RowInput.rowCount(rows, dimensions: dimensions, metric: metric, what: "rows to assign to k-means clusters")
+        try Self.assign(rows, centroids: centroids, dimensions: dimensions, metric: metric, threads: threads)
+    }
+
+    /// The nearest of stored `centroids` (row-major, `dimensions` wide, from an earlier fit) for
+    /// each row: how a catalog places new rows without keeping the fit.
+    /// - Throws: `CurationError` for rows or centroids of another width or with NaN.
+    /// - Complexity: O(rows · k · d) at sgemm speed.
+    public static func assign(
+        _ rows: UnsafeBufferPointer<Float>, centroids: [Float], dimensions: Int, metric: Metric, threads: Int = 1
+    ) throws(CurationError) -> [Int32] {
+        let count = try RowVectors.rowCount(rows, dimensions: dimensions, metric: metric, what: "rows to assign to k-means clusters")
         let model: KMeans
         do {
             model = try KMeans(centroids: centroids, dimensions: dimensions, spherical: metric.normalizesVectors)

@@ -68,7 +68,7 @@ final class NeighborFinder: Sendable {
             self.metric = index.metric
             backend = .index(index)
         }
-        try RowInput.checkDistanceMetric(self.metric, what: "the neighbour search")
+        try RowVectors.checkDistanceMetric(self.metric, what: "the neighbour search")
     }
 
     var isExact: Bool {

@@ -33,7 +33,7 @@ public struct PCA: Sendable {
     public static func fit(
         _ points: UnsafeBufferPointer<Float>, dimensions: Int, components: Int = 2, threads: Int = KMeans.availableCores
     ) throws(CurationError) -> PCA {
-        let count = try RowInput.rowCount(points, dimensions: dimensions, what: "PCA input")
+        let count = try RowVectors.rowCount(points, dimensions: dimensions, what: "PCA input")
         guard count >= 2 else { throw CurationError(.notEnoughRows, "PCA needs at least 2 rows (got \(count))") }
         guard (1...dimensions).contains(components) else {
             throw CurationError(.invalidArgument, "PCA components must be in 1…\(dimensions) (got \(components))")
@@ -99,7 +99,7 @@ public struct PCA: Sendable {
     /// - Throws: `CurationError` for rows of another width or with NaN.
     /// - Complexity: O(rows · d · components) at sgemm speed.
     public func transform(_ rows: UnsafeBufferPointer<Float>) throws(CurationError) -> [Float] {
-        let count = try RowInput.rowCount(rows, dimensions: dimensions, what: "rows to project with PCA")
+        let count = try RowVectors.rowCount(rows, dimensions: dimensions, what: "rows to project with PCA")
         let m = components
         var out = [Float](repeating: 0, count: count * m)
         // x·a − μ·a for every axis a.

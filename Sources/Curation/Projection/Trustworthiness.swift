@@ -18,8 +18,8 @@ public enum Trustworthiness {
         original: UnsafeBufferPointer<Float>, dimensions: Int, embedding: UnsafeBufferPointer<Float>, embeddingDimensions: Int,
         k: Int = 10, threads: Int = KMeans.availableCores
     ) throws(CurationError) -> Double {
-        let n = try RowInput.rowCount(original, dimensions: dimensions, what: "trustworthiness: original rows")
-        let embedded = try RowInput.rowCount(embedding, dimensions: embeddingDimensions, what: "trustworthiness: embedded rows")
+        let n = try RowVectors.rowCount(original, dimensions: dimensions, what: "trustworthiness: original rows")
+        let embedded = try RowVectors.rowCount(embedding, dimensions: embeddingDimensions, what: "trustworthiness: embedded rows")
         guard n == embedded else {
             throw CurationError(.invalidArgument, "trustworthiness: \(n) original rows but \(embedded) embedded rows")
         }

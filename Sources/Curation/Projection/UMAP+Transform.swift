@@ -11,7 +11,7 @@ extension UMAP {
     /// - Throws: `CurationError` for rows of another width or with NaN.
     /// - Complexity: the neighbour search plus O(epochs · rows · neighbors · negativeSampleRate).
     public func transform(_ rows: UnsafeBufferPointer<Float>) throws(CurationError) -> [Float] {
-        let m = try RowInput.rowCount(rows, dimensions: dimensions, metric: parameters.metric, what: "rows to place with UMAP")
+        let m = try RowVectors.rowCount(rows, dimensions: dimensions, metric: parameters.metric, what: "rows to place with UMAP")
         let k = min(parameters.neighbors, count)
         let (ids, distances) = try finder.neighbors(of: rows.baseAddress!, count: m, k: k, excludingSelf: false)
         let (sigma, rho) = FuzzySet.smoothDistances(distances, rows: m, width: k, neighbors: Double(parameters.neighbors),

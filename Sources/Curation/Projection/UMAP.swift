@@ -121,8 +121,8 @@ public struct UMAP: Sendable {
     public static func fit(
         _ points: UnsafeBufferPointer<Float>, dimensions: Int, parameters: Parameters = Parameters()
     ) throws(CurationError) -> UMAP {
-        try RowInput.checkDistanceMetric(parameters.metric, what: "UMAP")
-        let n = try RowInput.rowCount(points, dimensions: dimensions, metric: parameters.metric, what: "UMAP input")
+        try RowVectors.checkDistanceMetric(parameters.metric, what: "UMAP")
+        let n = try RowVectors.rowCount(points, dimensions: dimensions, metric: parameters.metric, what: "UMAP input")
         guard parameters.neighbors >= 2 else { throw CurationError(.invalidArgument, "UMAP needs neighbors ≥ 2 (got \(parameters.neighbors))") }
         guard n > parameters.neighbors else {
             throw CurationError(.notEnoughRows, "UMAP with \(parameters.neighbors) neighbours needs more than \(parameters.neighbors) rows (got \(n))")

@@ -56,7 +56,7 @@ public enum LabelMistakes {
     /// Ranks the labelled rows of `graph` by how likely their label is wrong.
     ///
     /// - Parameters:
-    ///   - graph: the rows' nearest neighbours (`NeighborGraph.build`); a k of 20–50 works better
+    ///   - graph: the rows' nearest neighbours (`KNNGraph.build`); a k of 20–50 works better
     ///     than 10, since a larger neighbourhood separates a wrong label from a merely
     ///     ambiguous one.
     ///   - labels: the class of every row slot (−1 for an unlabelled row, which neither votes
@@ -70,11 +70,11 @@ public enum LabelMistakes {
     ///   with values outside [0, 1], or α outside [0, 1].
     /// - Complexity: O(rows · (k + classCount)) plus a sort.
     public static func rank(
-        _ graph: NeighborGraph, labels: [Int32], classCount: Int? = nil, weighting: Weighting = .inverseDistance,
+        _ graph: KNNGraph, labels: [Int32], classCount: Int? = nil, weighting: Weighting = .inverseDistance,
         predictions: [Float]? = nil, modelWeight: Double = 0.5
     ) throws(CurationError) -> Ranking {
         let n = graph.rows.count
-        let rowsNeeded = Int(max(graph.rows.last ?? 0, graph.neighbors.max() ?? 0)) + 1
+        let rowsNeeded = max(Int(graph.rows.last ?? 0), Int(graph.neighbors.max() ?? 0)) + 1
         guard labels.count >= rowsNeeded else {
             throw CurationError(.unknownRow, "labels cover \(labels.count) rows but the neighbour graph reaches row \(rowsNeeded - 1)")
         }

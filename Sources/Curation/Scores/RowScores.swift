@@ -1,7 +1,7 @@
 import VectorIndex
 
 /// Per-row scores from a neighbour graph or from clusters, each in [0, 1], one per row of the
-/// graph (`NeighborGraph.rows`) or of the rows given: metrics a catalog stores and sorts by.
+/// graph (`KNNGraph.rows`) or of the rows given: metrics a catalog stores and sorts by.
 ///
 /// - **Uniqueness** (after FiftyOne's `compute_uniqueness`, Voxel51): a weighted mean of the
 ///   distances to the nearest neighbours — by default the 3 nearest, weighted 0.6, 0.3, 0.1 —
@@ -21,7 +21,7 @@ public enum RowScores {
     /// - Throws: `invalidArgument` for no weights, more weights than neighbours, or a negative
     ///   or non-finite weight, or weights summing to zero.
     /// - Complexity: O(rows · weights).
-    public static func uniqueness(_ graph: NeighborGraph, weights: [Double] = [0.6, 0.3, 0.1]) throws(CurationError) -> [Double] {
+    public static func uniqueness(_ graph: KNNGraph, weights: [Double] = [0.6, 0.3, 0.1]) throws(CurationError) -> [Double] {
         guard !weights.isEmpty, weights.count <= graph.k else {
             throw CurationError(.invalidArgument, "uniqueness needs 1 to k = \(graph.k) neighbour weights (got \(weights.count)); build the graph with a larger k")
         }
@@ -38,7 +38,7 @@ public enum RowScores {
 
     /// Representativeness by local density for every row of `graph`, aligned with `graph.rows`.
     /// - Complexity: O(rows · k) plus a median.
-    public static func densityRepresentativeness(_ graph: NeighborGraph) -> [Double] {
+    public static func densityRepresentativeness(_ graph: KNNGraph) -> [Double] {
         let means = graph.rows.indices.map { i in graph.distances(ofRowAt: i).reduce(0) { $0 + Double($1) } / Double(graph.k) }
         return scaledCloseness(means, scale: median(means))
     }

@@ -25,21 +25,9 @@ public struct RowVectors: Sendable {
     ///   non-positive dimensions.
     /// - Complexity: O(count · dimensions).
     public init(_ values: [Float], dimensions: Int, metric: Metric) throws(CurationError) {
-        guard dimensions > 0 else {
-            throw CurationError(.invalidArgument, "dimensions must be positive (got \(dimensions))")
+        let count = try values.withUnsafeBufferPointer { all throws(CurationError) in
+            try Self.checkedRows(all, dimensions: dimensions, metric: metric, what: "the vectors")
         }
-        guard values.count % dimensions == 0 else {
-            throw CurationError(.invalidVector, "\(values.count) floats are not a whole number of \(dimensions)-dimensional rows")
-        }
-        let count = values.count / dimensions
-        let problem: (row: Int, problem: Vectors.Problem)? = values.withUnsafeBufferPointer { all in
-            for row in 0..<count {
-                let vector = UnsafeBufferPointer(rebasing: all[row * dimensions..<(row + 1) * dimensions])
-                if let problem = Vectors.problem(with: vector, dimensions: dimensions, metric: metric) { return (row, problem) }
-            }
-            return nil
-        }
-        if let problem { throw CurationError(.invalidVector, "row \(problem.row): \(problem.problem)") }
         var stored = values
         if metric.normalizesVectors {
             stored.withUnsafeMutableBufferPointer { Vectors.normalizeRows($0.baseAddress!, rows: count, dimensions: dimensions) }

@@ -9,18 +9,16 @@ import VectorIndex
 /// - `POST …/map/select` (read): the rows inside a box or a lasso polygon, answered by an R-tree;
 /// - `GET …/map/clusters/{cluster}` (read): a cluster's summary.
 ///
-/// The map is computed with the Curation module's `PCA`/`UMAP` and `ClusterSummary` and
-/// VectorMath's `KMeans`, and kept by ``MapStore`` until the catalog stores projections itself.
-public struct MapController<Service: SpaceRepository & ExportProvider>: Sendable {
+/// Projections and clusters are computed and kept by the catalog (``CurationRepository``); rows
+/// added since are placed on the next read without a refit.
+public struct MapController<Service: CurationRepository>: Sendable {
     let service: Service
-    let store: MapStore
+    let trees: MapTrees
 
-    /// - Parameters:
-    ///   - service: where spaces and their rows come from.
-    ///   - maps: where maps are kept (shared with ``SmartSelectController``).
-    public init(service: Service, maps: MapStore) {
+    /// - Parameter service: where maps and clusters come from.
+    public init(service: Service) {
         self.service = service
-        self.store = maps
+        self.trees = MapTrees()
     }
 
     /// Adds the routes to `group` (mounted at `/v1/datasets/{dataset}/spaces`, requiring `read`).
@@ -31,17 +29,8 @@ public struct MapController<Service: SpaceRepository & ExportProvider>: Sendable
         group.group().add(middleware: RequireScope(.write)).post(":space/map/compute", use: compute)
     }
 
-    private func space(_ context: LoupeRequestContext) async throws -> EmbeddingSpace {
-        try await service.space(context.parameters.decoded("space"), in: context.parameters.decoded("dataset"))
-    }
-
-    private func loaded(_ context: LoupeRequestContext) async throws -> (EmbeddingSpace, MapStore.Loaded) {
-        let space = try await space(context)
-        guard let loaded = try await store.load(space: space.id) else {
-            throw APIError.notFound(
-                "Space '\(space.name)' has no map yet: POST /v1/datasets/\(space.datasetID)/spaces/\(space.id)/map/compute makes one.")
-        }
-        return (space, loaded)
+    private func spaceMap(_ context: LoupeRequestContext) async throws -> SpaceMap {
+        try await service.map(space: context.parameters.decoded("space"), in: context.parameters.decoded("dataset"))
     }
 
     @Sendable func compute(_ request: Request, context: LoupeRequestContext) async throws -> APIMapComputed {
@@ -50,45 +39,48 @@ public struct MapController<Service: SpaceRepository & ExportProvider>: Sendable
         if let clusters = input.clusters, !(2...200).contains(clusters) {
             throw APIError.validation("'clusters' must be in 2…200, got \(clusters).")
         }
-        guard let method = MapProjection(rawValue: input.method ?? "pca") else {
+        guard let method = ProjectionMethod(rawValue: input.method ?? "pca") else {
             throw APIError.validation("'method' must be pca or umap, got '\(input.method ?? "")'.")
         }
+        let space = try context.parameters.decoded("space"), dataset = try context.parameters.decoded("dataset")
         let started = ContinuousClock.now
-        let space = try await space(context)
-        let snapshot = try await RowSnapshot.read(from: service, dataset: space.datasetID, space: space, filter: RowFilter())
-        let map = try SpaceMap.build(space: space, snapshot: snapshot, method: method, clusters: input.clusters, seed: input.seed ?? 42)
-        _ = try await store.save(map)
+        let seed = input.seed ?? 42
+        let projected = try await service.project(space: space, in: dataset, method: method, seed: seed)
+        let k = min(projected.points, input.clusters ?? SpaceMap.defaultClusterCount(projected.points))
+        let clustering = try await service.cluster(space: space, in: dataset, algorithm: .kmeans(clusters: k), seed: seed)
         let elapsed = ContinuousClock.now - started
-        return APIMapComputed(space: space.id, method: map.info.method, points: map.count, clusters: map.info.clusters.count,
+        return APIMapComputed(space: projected.spaceID, method: method.rawValue, points: projected.points, clusters: clustering.clusters.count,
                               seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
     @Sendable func map(_ request: Request, context: LoupeRequestContext) async throws -> APIMap {
-        let (space, loaded) = try await loaded(context)
-        let map = loaded.map
-        let colour = try await colouring(request.uri.queryParameters.get("colour") ?? "cluster", map: map, space: space)
+        let map = try await spaceMap(context)
+        let colour = try await colouring(request.uri.queryParameters.get("colour") ?? "cluster", map: map)
         let bounds = map.bounds
+        // Clusters are numbered 0..<k; the map's `clusters` column indexes `clusterNames`.
+        let names = map.clusters.sorted { $0.id < $1.id }.map(\.name)
         return APIMap(
-            space: space.id, dataset: map.info.dataset, method: map.info.method, created: map.info.created,
+            space: map.spaceID, dataset: map.datasetID, method: map.method.rawValue, created: map.createdAt,
             bounds: APIBox(minX: bounds.minX, minY: bounds.minY, maxX: bounds.maxX, maxY: bounds.maxY),
-            ids: map.ids, x: map.x, y: map.y, clusters: map.clusters, clusterNames: map.info.clusters.map(\.name), colour: colour)
+            ids: map.ids, x: map.x, y: map.y, clusters: map.clusterIndex, clusterNames: names, colour: colour)
     }
 
-    private func colouring(_ choice: String, map: SpaceMap, space: EmbeddingSpace) async throws -> APIMapColouring {
+    private func colouring(_ choice: String, map: SpaceMap) async throws -> APIMapColouring {
         switch choice {
         case "cluster":
-            return APIMapColouring(kind: "cluster", values: map.clusters.map { Double($0) }, categories: map.info.clusters.map(\.name))
+            return APIMapColouring(kind: "cluster", values: map.clusterIndex.map { Double($0) },
+                                   categories: map.clusters.sorted { $0.id < $1.id }.map(\.name))
         case "label":
-            return APIMapColouring(kind: "label", values: map.labels.map { Double($0) }, categories: map.info.labelNames)
+            let names = Array(Set(map.labels.compactMap { $0 })).sorted()
+            let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Double($0)) })
+            return APIMapColouring(kind: "label", values: map.labels.map { $0.flatMap { index[$0] } ?? -1 }, categories: names)
         case let metric where metric.hasPrefix("metric:"):
             let name = String(metric.dropFirst("metric:".count))
-            let snapshot = try await RowSnapshot.read(from: service, dataset: space.datasetID, space: nil, filter: RowFilter())
-            var byID: [String: Double] = [:]
-            for (row, id) in snapshot.ids.enumerated() { if let value = snapshot.metrics[row][name] { byID[id] = value } }
-            guard !byID.isEmpty else { throw APIError.validation("No row of dataset '\(space.datasetID)' has a metric '\(name)'.") }
-            let values = map.ids.map { byID[$0] }
-            let present = values.compactMap { $0 }
-            return APIMapColouring(kind: "metric", name: name, values: values, categories: [], min: present.min(), max: present.max())
+            let values = try await service.metricValues(name, className: nil, in: map.datasetID)
+            guard !values.isEmpty else { throw APIError.validation("No row of dataset '\(map.datasetID)' has a metric '\(name)'.") }
+            let column = map.slots.map { values[$0] }
+            let present = column.compactMap { $0 }
+            return APIMapColouring(kind: "metric", name: name, values: column, categories: [], min: present.min(), max: present.max())
         default:
             throw APIError.validation("'colour' must be cluster, label or metric:NAME, got '\(choice)'.")
         }
@@ -96,16 +88,17 @@ public struct MapController<Service: SpaceRepository & ExportProvider>: Sendable
 
     @Sendable func select(_ request: Request, context: LoupeRequestContext) async throws -> APIMapSelection {
         let input = try await request.decodeJSON(APIMapSelectRequest.self, context: context)
-        let (_, loaded) = try await loaded(context)
+        let map = try await spaceMap(context)
+        let tree = try await trees.tree(for: map)
         var points: [UInt32]
         switch (input.box, input.polygon) {
         case (let box?, nil):
             let query = Box2D(minX: box.minX, minY: box.minY, maxX: box.maxX, maxY: box.maxY)
             if let problem = query.problem(allowInfinite: true) { throw APIError.validation("'box': \(problem).") }
-            points = try loaded.tree.search(in: query)
+            points = try tree.search(in: query)
         case (nil, let polygon?):
             do {
-                points = loaded.tree.search(in: try Polygon2D(xy: polygon))
+                points = tree.search(in: try Polygon2D(xy: polygon))
             } catch let error as VectorIndexError {
                 throw APIError.validation("'polygon': \(error.message)")
             }
@@ -113,15 +106,15 @@ public struct MapController<Service: SpaceRepository & ExportProvider>: Sendable
             throw APIError.validation("Give exactly one of 'box' or 'polygon'.")
         }
         points.sort()
-        return APIMapSelection(ids: points.map { loaded.map.ids[Int($0)] }, count: points.count)
+        return APIMapSelection(ids: points.map { map.ids[Int($0)] }, count: points.count)
     }
 
-    @Sendable func cluster(_ request: Request, context: LoupeRequestContext) async throws -> MapCluster {
-        let (space, loaded) = try await loaded(context)
+    @Sendable func cluster(_ request: Request, context: LoupeRequestContext) async throws -> ClusterInfo {
+        let map = try await spaceMap(context)
         let text = try context.parameters.decoded("cluster")
-        guard let index = Int(text), loaded.map.info.clusters.indices.contains(index) else {
-            throw APIError.notFound("The map of space '\(space.name)' has no cluster '\(text)' (it has \(loaded.map.info.clusters.count)).")
+        guard let id = Int(text), let found = map.clusters.first(where: { $0.id == id }) else {
+            throw APIError.notFound("The map of space '\(map.spaceID)' has no cluster '\(text)' (it has \(map.clusters.count)).")
         }
-        return loaded.map.info.clusters[index]
+        return found
     }
 }

@@ -14,3 +14,8 @@ extension Selection: ResponseEncodable {}
 extension Slice: ResponseEncodable {}
 extension APIInferResponse: ResponseEncodable {}
 extension VectorImportJob: ResponseEncodable {}
+extension SpaceClustering: ResponseEncodable {}
+extension ClusterInfo: ResponseEncodable {}
+extension ProjectionSummary: ResponseEncodable {}
+extension DuplicateReport: ResponseEncodable {}
+extension MetricAggregation: ResponseEncodable {}

@@ -94,6 +94,11 @@ public struct ThumbnailController<Repository: RowRepository>: Sendable {
 
     /// FNV-1a 64-bit of the cache key.
     static func hash(_ text: String) -> UInt64 {
-        MapStore.fnv1a(Array(text.utf8)[...])
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
     }
 }

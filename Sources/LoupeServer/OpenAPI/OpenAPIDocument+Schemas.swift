@@ -90,7 +90,7 @@ extension OpenAPIDocument {
             ("classes", array(object(["class_name", "probability"], [("class_name", string), ("probability", number)]))),
         ])),
         ("Job", object(["id", "kind", "dataset_id", "state", "done", "total", "failed_items", "created_at", "updated_at"], [
-            ("id", string), ("kind", ["enum": ["compute_embeddings"]]), ("dataset_id", string), ("space_id", string), ("state", jobState),
+            ("id", string), ("kind", ["enum": ["compute_embeddings", "row_scores", "label_mistakes"]]), ("dataset_id", string), ("space_id", string), ("state", jobState),
             ("done", integer), ("total", integer), ("failed_items", integer), ("error", string), ("created_at", dateTime), ("updated_at", dateTime),
         ])),
         ("ImportJob", object(["id", "kind", "dataset_id", "space_id", "state", "done", "total", "failed_items", "created_at", "updated_at"], [
@@ -144,15 +144,15 @@ extension OpenAPIDocument {
     private static let metric: JSONValue = ["enum": ["cosine", "inner_product", "l2"]]
     private static let scope: JSONValue = ["enum": ["read", "write", "admin"]]
     private static let jobState: JSONValue = ["enum": ["pending", "running", "succeeded", "failed", "cancelled"]]
-    private static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
+    static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
 
-    private static let string: JSONValue = ["type": "string"]
-    private static let integer: JSONValue = ["type": "integer"]
-    private static let number: JSONValue = ["type": "number"]
-    private static let boolean: JSONValue = ["type": "boolean"]
-    private static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
+    static let string: JSONValue = ["type": "string"]
+    static let integer: JSONValue = ["type": "integer"]
+    static let number: JSONValue = ["type": "number"]
+    static let boolean: JSONValue = ["type": "boolean"]
+    static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
 
-    private static func object(_ required: [String], _ properties: [(String, JSONValue)]) -> JSONValue {
+    static func object(_ required: [String], _ properties: [(String, JSONValue)]) -> JSONValue {
         var fields: [(String, JSONValue)] = [("type", "object")]
         if !required.isEmpty { fields.append(("required", .array(required.map { .string($0) }))) }
         fields.append(("properties", .object(properties)))
@@ -161,5 +161,5 @@ extension OpenAPIDocument {
     private static func list(_ item: String) -> JSONValue {
         object(["items"], [("items", ["type": "array", "items": ["$ref": .string("#/components/schemas/\(item)")]])])
     }
-    private static func ref(_ schema: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(schema)")] }
+    static func ref(_ schema: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(schema)")] }
 }

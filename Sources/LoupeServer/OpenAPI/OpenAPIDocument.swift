@@ -19,10 +19,10 @@ public enum OpenAPIDocument {
                     + "'Authorization: Bearer <key>' (a browser may instead sign in with POST /v1/session); x-scope says which scope an operation needs (read < write < admin)."),
         ],
         "servers": [["url": "/"]],
-        "paths": .object(paths + webUIPaths),
+        "paths": .object(paths + webUIPaths + curationPaths),
         "components": [
             "securitySchemes": ["apiKey": ["type": "http", "scheme": "bearer", "description": "A key from `loupe keys create`."]],
-            "schemas": .object(schemas + webUISchemas),
+            "schemas": .object(schemas + webUISchemas + curationSchemas),
             "responses": .object(errorResponses.map { ($0.name, response($0.description, schema: "Error")) }),
         ],
     ]
@@ -292,7 +292,6 @@ public enum OpenAPIDocument {
         return .object(fields)
     }
 
-    private static func ref(_ schema: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(schema)")] }
     private static func response(_ description: String, schema: String) -> JSONValue {
         ["description": .string(description), "content": ["application/json": ["schema": ref(schema)]]]
     }

@@ -71,10 +71,28 @@ public protocol AnnotationRepository: Sendable {
     func deleteSlice(_ id: String, in dataset: String) async throws
 }
 
+/// Clusters, the map, per-row scores, near-duplicates, metric aggregates and smart select: what
+/// ``CurationController``, ``MapController`` and ``SmartSelectController`` need.
+public protocol CurationRepository: Sendable {
+    func cluster(space: String, in dataset: String, algorithm: ClusteringAlgorithm, seed: UInt64) async throws -> SpaceClustering
+    func clustering(space: String, in dataset: String) async throws -> SpaceClustering
+    func clusterAssignments(space: String, in dataset: String) async throws -> (ids: [String], clusters: [Int32])
+    func project(space: String, in dataset: String, method: ProjectionMethod, seed: UInt64) async throws -> ProjectionSummary
+    func map(space: String, in dataset: String) async throws -> SpaceMap
+    func metricValues(_ name: String, className: String?, in dataset: String) async throws -> [UInt32: Double]
+    func computeRowScores(space: String, in dataset: String, k: Int) async throws -> Job
+    func computeLabelMistakes(space: String, in dataset: String, k: Int) async throws -> Job
+    func aggregateMetric(_ name: String, className: String?, kind: String, filter: RowFilter, skipNonPositive: Bool, in dataset: String)
+        async throws -> MetricAggregation
+    func nearDuplicates(space: String, in dataset: String, threshold: Double, filter: RowFilter) async throws -> DuplicateReport
+    func nearDuplicateTexts(in dataset: String, threshold: Double, filter: RowFilter) async throws -> DuplicateReport
+    func smartSelect(_ request: SmartSelectRequest, in dataset: String) async throws -> SmartSelectResult
+}
+
 /// Everything the API serves.
 public typealias CatalogService = DatasetRepository & RowRepository & SpaceRepository & SearchProvider & JobRepository
-    & ExportProvider & AnnotationRepository
+    & ExportProvider & AnnotationRepository & CurationRepository
 
 extension Catalog: DatasetRepository, RowRepository, SpaceRepository, SearchProvider, JobRepository, ExportProvider,
-    AnnotationRepository
+    AnnotationRepository, CurationRepository
 {}

@@ -100,13 +100,13 @@ struct SelectBenchmark {
         ]
         var lines: [JSONLine] = []
         for (name, values, dimensions, metric) in sets {
-            for (method, graphMethod) in [("exact", NeighborGraph.Method.exact), ("hnsw", .graph(HNSWParameters(efSearch: 128)))] {
+            for (method, graphMethod) in [("exact", NeighborSearch.exact), ("hnsw", .approximate(HNSWParameters(efSearch: 128)))] {
                 var ranking: LabelMistakes.Ranking?
                 var graphSeconds = 0.0
                 let time = try timed {
                     let vectors = try RowVectors(values, dimensions: dimensions, metric: metric)
-                    var graph: NeighborGraph?
-                    graphSeconds = try BenchClock.time { graph = try NeighborGraph.build(vectors, k: k, method: graphMethod, threads: threads) }
+                    var graph: KNNGraph?
+                    graphSeconds = try BenchClock.time { graph = try KNNGraph.build(vectors, k: k, search: graphMethod, threads: threads) }
                     ranking = try graph.map { try LabelMistakes.rank($0, labels: inputs.labels, classCount: inputs.manifest.labels.classes) }
                 }
                 guard let ranking else { continue }

@@ -1,12 +1,22 @@
 import VectorMath
 
-/// Checks of the row-major matrices that every curation algorithm takes.
-enum RowInput {
+/// Checks of the row-major matrices that every curation algorithm takes: the one validator of
+/// rows in the module (``RowVectors/init(_:dimensions:metric:)`` uses it too).
+extension RowVectors {
     /// The number of rows in `values`, after checking that it is a whole, non-empty number of
     /// `dimensions`-wide rows of finite values (normalisable ones under cosine).
     /// - Parameter what: names the input in messages ("k-means input", "rows to predict").
     static func rowCount(
         _ values: UnsafeBufferPointer<Float>, dimensions: Int, metric: Metric = .l2, what: String
+    ) throws(CurationError) -> Int {
+        let count = try checkedRows(values, dimensions: dimensions, metric: metric, what: what)
+        guard count > 0 else { throw CurationError(.notEnoughRows, "\(what): there are no rows") }
+        return count
+    }
+
+    /// The number of rows in `values` (possibly none), after the checks of `rowCount`.
+    static func checkedRows(
+        _ values: UnsafeBufferPointer<Float>, dimensions: Int, metric: Metric, what: String
     ) throws(CurationError) -> Int {
         guard dimensions > 0 else {
             throw CurationError(.invalidArgument, "\(what): dimensions must be positive (got \(dimensions))")
@@ -15,9 +25,7 @@ enum RowInput {
             throw CurationError(.invalidVector, "\(what): \(values.count) values are not a whole number of \(dimensions)-dimensional rows")
         }
         let count = values.count / dimensions
-        guard count > 0, let base = values.baseAddress else {
-            throw CurationError(.notEnoughRows, "\(what): there are no rows")
-        }
+        guard count > 0, let base = values.baseAddress else { return 0 }
         for row in 0..<count {
             let vector = UnsafeBufferPointer(start: base + row * dimensions, count: dimensions)
             if let problem = Vectors.problem(with: vector, dimensions: dimensions, metric: metric) {
