@@ -1,11 +1,14 @@
 import Dispatch
 import Foundation
+import VectorMath
 
 /// Parses the lines `{"id"|"global_key": …, "vector": […]}` of a block of NDJSON into row keys
 /// and row-major floats, on several threads. Other keys are skipped; blank lines are ignored.
 struct NDJSONVectorParser: Sendable {
     let dimensions: Int
     let threads: Int
+    /// Whether an all-zero vector is a bad line (under cosine, which cannot normalise it).
+    var rejectsZeroVectors = false
 
     /// One parsed block: per good line its key and values; per bad line its reason.
     struct Block: Sendable {
@@ -129,7 +132,7 @@ struct NDJSONVectorParser: Sendable {
         let capacity = out.count
         let destination = out.baseAddress
         while true {
-            let value = Float(try scanner.number())
+            let value = try scanner.float()
             if count < capacity { destination.unsafelyUnwrapped[count] = value }
             if !value.isFinite && firstBad == nil { firstBad = count }
             count += 1
@@ -189,6 +192,9 @@ struct NDJSONVectorParser: Sendable {
         guard count >= 0 else { return .failure(Reason(message: "row '\(key.0)': missing \"vector\"")) }
         guard count == dimensions else { return .failure(Reason(message: "row '\(key.0)': expected \(dimensions) dimensions, got \(count)")) }
         if let firstBad { return .failure(Reason(message: "row '\(key.0)': component \(firstBad) is NaN or infinite")) }
+        if rejectsZeroVectors && !row.contains(where: { $0 != 0 }) {
+            return .failure(Reason(message: "row '\(key.0)': \(Vectors.Problem.zeroVector)"))
+        }
         return .success(key)
     }
 }

@@ -210,9 +210,9 @@ extension SQLiteStore {
                     AND selection_key IN (SELECT key FROM selection WHERE dataset_key = ?)
                 """, arguments: [list, datasetKey])
             for space in try Int64.fetchAll(db, sql: "SELECT key FROM space WHERE dataset_key = ?", arguments: [datasetKey]) {
-                try db.execute(sql: "DELETE FROM vector WHERE key IN (SELECT (? << 32) | value FROM json_each(?))", arguments: [space, list])
+                let removed = try Self.clearVectors(db, spaceKey: space, slots: slots.map { UInt32($0) })
                 try db.execute(sql: "UPDATE space SET vector_count = vector_count - ?, generation = generation + 1 WHERE key = ?",
-                               arguments: [db.changesCount, space])
+                               arguments: [removed, space])
             }
             try db.execute(sql: "UPDATE dataset SET row_count = row_count - ? WHERE key = ?", arguments: [slots.count, datasetKey])
             return slots.map { UInt32($0) }
