@@ -48,7 +48,7 @@ struct VectorImporter {
                 (try file.withBytes(at: start, count: length) { parser.parse($0, firstLine: firstLine) }, done)
             }
         }
-        return try await run(start: start, total: file.size, nextBlock: nextBlock)
+        return try await run(start: start, total: file.size, byGlobalKey: false, nextBlock: nextBlock)
     }
 
     // MARK: .npy
@@ -82,7 +82,7 @@ struct VectorImporter {
                                    dimensions: header.columns), first + count)
             }
         }
-        return try await run(start: start, total: header.rows, nextBlock: nextBlock)
+        return try await run(start: start, total: header.rows, byGlobalKey: byGlobalKey, nextBlock: nextBlock)
     }
 
     /// `text` without the white space around it. An id that starts and ends with a visible ASCII
@@ -196,9 +196,12 @@ struct VectorImporter {
     /// its task); then the commits are made durable.
     /// - Parameter nextBlock: the task parsing the next block, which also says how far the
     ///   import has got (in units of `total`), or nil at the end.
-    private func run(start: ContinuousClock.Instant, total: Int,
+    /// - Parameter byGlobalKey: which key map to start loading at once (NDJSON lines usually
+    ///   name rows by id; a file that does not only costs the load).
+    private func run(start: ContinuousClock.Instant, total: Int, byGlobalKey: Bool,
                      nextBlock: () throws -> Task<(Chunk, Int), any Error>?) async throws -> ImportReport {
         var resolver = KeyResolver(store: catalog.store, datasetID: space.datasetID)
+        resolver.prefetch(globalKeys: byGlobalKey)
         var report = ImportReport()
         var pending = try nextBlock()
         while let task = pending {
@@ -259,10 +262,30 @@ struct KeyResolver {
         self.datasetID = datasetID
     }
 
+    /// The id map being loaded ahead of the first chunk (see `prefetch`).
+    private var pendingIDs: Task<[String: UInt32], any Error>?
+    private var pendingGlobalKeys: Task<[String: UInt32], any Error>?
+
+    /// Starts loading a map in the background, so that it loads while the first block parses.
+    mutating func prefetch(globalKeys byGlobalKey: Bool) {
+        let (store, datasetID) = (store, datasetID)
+        let task = Task { try await store.slotsByKey(datasetID: datasetID, globalKeys: byGlobalKey) }
+        if byGlobalKey { pendingGlobalKeys = task } else { pendingIDs = task }
+    }
+
     /// Loads the maps a chunk needs, once.
     mutating func load(ids needsIDs: Bool, globalKeys needsGlobalKeys: Bool) async throws {
-        if needsIDs && ids == nil { ids = try await store.slotsByKey(datasetID: datasetID, globalKeys: false) }
-        if needsGlobalKeys && globalKeys == nil { globalKeys = try await store.slotsByKey(datasetID: datasetID, globalKeys: true) }
+        if needsIDs && ids == nil { ids = try await Self.value(of: pendingIDs, store: store, datasetID: datasetID, globalKeys: false) }
+        if needsGlobalKeys && globalKeys == nil {
+            globalKeys = try await Self.value(of: pendingGlobalKeys, store: store, datasetID: datasetID, globalKeys: true)
+        }
+    }
+
+    /// The prefetched map, or the map loaded now.
+    private static func value(of pending: Task<[String: UInt32], any Error>?, store: any Store, datasetID: String,
+                              globalKeys: Bool) async throws -> [String: UInt32] {
+        if let pending { return try await pending.value }
+        return try await store.slotsByKey(datasetID: datasetID, globalKeys: globalKeys)
     }
 
     /// The slot of a key (after `load`), or nil for an unknown row.
