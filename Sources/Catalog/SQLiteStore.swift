@@ -71,8 +71,7 @@ public final class SQLiteStore: Store {
         do {
             try Self.migrator(vectorFiles: vectorFiles).migrate(database)
             // Files of spaces deleted just before a crash.
-            let live = try database.read { db in try String.fetchAll(db, sql: "SELECT vector_file FROM space") }
-            vectorFiles.removeFiles(except: Set(live))
+            try vectorFiles.removeFiles { Set(try database.read { db in try String.fetchAll(db, sql: "SELECT vector_file FROM space") }) }
         } catch let error as CatalogError {
             throw error
         } catch {

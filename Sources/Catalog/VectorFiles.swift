@@ -82,10 +82,15 @@ final class VectorFiles: @unchecked Sendable {
     }
 
     /// Deletes the files of spaces that no longer exist: every file here whose name (before
-    /// `.0.f32`/`.1.f32`) is not in `live`. Called at open, after a crash may have left the
-    /// files of a deleted space behind.
-    func removeFiles(except live: Set<String>) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+    /// `.0.f32`/`.1.f32`) is not among the `live` names. Called at open, after a crash may have
+    /// left the files of a deleted space behind.
+    ///
+    /// The folder is listed before `live` is asked: a space's files appear only after the commit
+    /// that created the space, so a file listed belongs to a space `live` already knows of —
+    /// even while another process is creating spaces.
+    func removeFiles(except live: () throws -> Set<String>) rethrows {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory), !names.isEmpty else { return }
+        let live = try live()
         for name in names {
             let base = name.split(separator: ".").first.map(String.init) ?? name
             if !live.contains(base) { unlink(directory + "/" + name) }
