@@ -6,7 +6,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http bench-select clean
+.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http bench-select bench-conse clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -78,6 +78,13 @@ bench-http: deps
 # scikit-learn, datasketch and numpy (Fashion-MNIST, WordNet).
 bench-select: deps
 	scripts/bench-select.sh
+
+# Text-to-image search through ConSE: precision@10 for queries built from openclipart's category
+# names and the skimage photos' captions, beside a random ranking.
+bench-conse: deps
+	$(SWIFT) build -c release --product loupe
+	.build/release/loupe models fetch
+	.build/release/loupe bench conse
 
 clean:
 	rm -rf .build .bench

@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CatalogTests",
-            dependencies: ["Catalog", "CatalogTestSupport", "VectorIndex", "VectorMath", "TestSupport", "catalog-crash-helper",
+            dependencies: ["Catalog", "CatalogTestSupport", "Encoders", "VectorIndex", "VectorMath", "TestSupport", "catalog-crash-helper",
                            // The migration test writes a version-1 database directly.
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser tests of the web UI: builds `loupe`, starts `loupe serve` on a free port with a fresh data
 # directory, imports 1,000 real Fashion-MNIST images (raw pixels as a custom 784-d space) and
-# 100,000 synthetic 2-D points, then drives headless Chromium through every screen
+# 100,000 synthetic 2-D points and 87 real pictures in a ConSE space (the models must be fetched:
+# `make models`), then drives headless Chromium through every screen
 # (scripts/ui_test.py) and prints the measured first gallery paint and map frame time.
 #
 #   scripts/test-ui.sh                       # screenshots go to .build/ui-screenshots

@@ -23,9 +23,14 @@ figures = {}
 
 # MARK: the API, for setting up and for checking what the UI shows
 
+API_KEY = None  # set once the last check has made the server require keys
+
+
 def call(method, path, body=None, content_type="application/json", raw=None):
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     request = urllib.request.Request(BASE + path, data=data, method=method)
+    if API_KEY:
+        request.add_header("Authorization", f"Bearer {API_KEY}")
     if data is not None:
         request.add_header("Content-Type", content_type)
     try:
@@ -141,6 +146,11 @@ if len(point_ids) < 100_000:
     with open(os.path.join(DATA, "points-vectors.ndjson")) as source, open(points_vectors, "w") as subset:
         subset.writelines(line for line in source if line[7:14] in point_ids)
 points, plane, points_report = import_dataset("points-100k", point_files, points_vectors, 2, "l2")
+# Real pictures in a ConSE space, embedded by the server's job while the first checks run.
+pictures = call("POST", "/v1/datasets", {"name": "pictures-ui"})
+call("POST", f"/v1/datasets/{pictures['id']}/rows", raw=open(os.path.join(DATA, "pictures-rows.json"), "rb").read())
+conse = call("POST", f"/v1/datasets/{pictures['id']}/spaces", {"name": "conse", "model": "conse-minilm"})
+conse_job = call("POST", f"{space_path(pictures, conse)}/embed")
 print(f"setup: imported {fashion_report['stored']} Fashion-MNIST vectors and {points_report['stored']} points "
       f"in {time.time() - started:.1f} s", flush=True)
 
@@ -216,6 +226,32 @@ def text_search():
         reason = json.loads(str(error).split(": ", 1)[1])["error"]["message"]
         expect("Search failed" in status and reason[:40] in status, f"UI says {status!r}, server said {reason!r}")
         return f"no text encoder for a custom space; the UI shows the reason: {reason[:80]!r}"
+
+
+@check("words find pictures (ConSE space)")
+def words_find_pictures():
+    wait(lambda: call("GET", f"/v1/jobs/{conse_job['id']}")["state"] not in ("pending", "running"), timeout=900,
+         what="the ConSE embedding job")
+    job = call("GET", f"/v1/jobs/{conse_job['id']}")
+    # One of the clipart apples is a 10524×16000 PNG: refused as a likely decompression bomb, it
+    # fails only its own row and the job names it.
+    expect(job["state"] == "succeeded" and job["done"] == job["total"], f"embedding job: {job}")
+    expect(job["failed_items"] == 1 and "row 'fruit-apple_mateya_01'" in job["error"] and "decompression bomb" in job["error"],
+           f"embedding job failures: {job}")
+    open_screen("search", "pictures-ui")
+    driver.find_element(By.ID, "search-text").send_keys("a cat", Keys.ENTER)
+    wait(lambda: "results for" in driver.find_element(By.ID, "search-status").text, what="the search to answer")
+    wait(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#search-grid .card")) >= 10, what="result cards")
+    shown = [c.get_attribute("data-id") for c in driver.find_elements(By.CSS_SELECTOR, "#search-grid .card")][:10]
+    answer = call("POST", f"{space_path(pictures, conse)}/search", {"text": "a cat", "k": 10})
+    expected = [hit["row_id"] for hit in answer["hits"]]
+    expect(shown == expected, f"UI shows {shown}, API answers {expected}")
+    # The one photograph of a cat comes first (cartoon cats are harder for an ImageNet classifier:
+    # `loupe bench conse` measures that).
+    expect(shown[0] == "photo-chelsea", f"the first result is {shown[0]}, not the cat photo: {shown[:5]}")
+    shot("search-words")
+    return (f"'a cat' over {job['done'] - job['failed_items']} pictures (1 bomb refused by name): top 5 {shown[:5]} "
+            "same order as the API")
 
 
 @check("find similar from a row matches the API")
@@ -378,6 +414,34 @@ def frame_time():
     shot("map-100k")
     expect(result["interval"]["median"] < 50, f"median frame interval {result['interval']['median']:.1f} ms")
     return f"{count}; draw {result['draw']['median']:.1f} ms median, frames every {result['interval']['median']:.1f} ms"
+
+
+@check("a server with API keys asks for one and works with it")
+def api_keys():
+    global API_KEY
+    # The open loopback server lets anyone make the first key; from then on every call needs one.
+    API_KEY = call("POST", "/v1/keys", {"name": "ui test admin", "scope": "admin"})["key"]
+    reader = call("POST", "/v1/keys", {"name": "ui test reader", "scope": "read"})["key"]
+    driver.get("about:blank")
+    driver.get(f"{BASE}/?dataset=fashion-mnist-ui#/gallery")  # the UI starts only once it holds a key
+    wait(lambda: driver.find_element(By.ID, "key-dialog").is_displayed(), what="the key dialog")
+    box = driver.find_element(By.ID, "key-input")
+    box.send_keys("loupe_00000000_notarealkeynotarealkey", Keys.ENTER)
+    wait(lambda: "Unknown or revoked" in driver.find_element(By.ID, "key-error").text, what="the wrong key's error")
+    shot("api-key")
+    box.clear()
+    box.send_keys(reader, Keys.ENTER)
+    wait(lambda: not driver.find_element(By.ID, "key-dialog").is_displayed(), what="the dialog to close")
+    wait(lambda: js("return document.body.dataset.ready === 'true'"), what="the UI to start")
+    wait(lambda: js("return [...document.querySelectorAll('#gallery-grid img.thumb')].some(i => i.complete && i.naturalWidth > 0)"),
+         what="a thumbnail loaded with the session cookie")
+    status = driver.find_element(By.ID, "auth-status").text
+    expect(status == "key: read", f"the top bar says {status!r}")
+    stored = js("return JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage}) + document.cookie")
+    expect(reader not in stored, "the key is readable from JavaScript")
+    driver.find_element(By.ID, "sign-out").click()
+    wait(lambda: driver.find_element(By.ID, "key-dialog").is_displayed(), what="the key dialog after signing out")
+    return "wrong key refused in the dialog, a read key loads the gallery and thumbnails, sign out asks again"
 
 
 driver.quit()

@@ -12,6 +12,9 @@ writes, into OUT:
                                          {index, split}
   fashion-vectors.ndjson                 each image's 784 pixel values / 255 as a vector line
   fashion-metrics.json                   {"metrics": [...]}: "ink" (mean pixel value) per row
+  pictures-rows.json                     the skimage photos and 12 openclipart PNGs from each of a few
+                                         category folders (rows pointing at the Debian files, the
+                                         folder as label), for natural-language search through ConSE
   points-rows-NN.json, points-vectors.ndjson
                                          100,000 seeded synthetic 2-D points in 12 Gaussian blobs
                                          (text rows), for the map's frame time at 100k points
@@ -57,6 +60,25 @@ def fashion(out, count):
     json.dump({"metrics": metrics}, open(os.path.join(out, "fashion-metrics.json"), "w"))
 
 
+PICTURE_FOLDERS = ["animals/mammals/housecats", "animals/mammals/horses", "animals/birds", "food/fruit",
+                   "transportation/vehicles", "plants/flowers"]
+
+
+def pictures(out):
+    records = []
+    for name in demo.SKIMAGE_PHOTOS:
+        path = os.path.join(demo.SKIMAGE, name)
+        if os.path.exists(path):
+            records.append({"id": "photo-" + os.path.splitext(name)[0], "row_data": path, "media_type": "image", "labels": ["photo"]})
+    for folder in PICTURE_FOLDERS:
+        directory = os.path.join(demo.CLIPART, folder)
+        for name in sorted(f for f in os.listdir(directory) if f.endswith(".png"))[:12]:
+            records.append({"id": f"{folder.rsplit('/', 1)[-1]}-{os.path.splitext(name)[0]}", "row_data": os.path.join(directory, name),
+                            "media_type": "image", "labels": [folder.rsplit("/", 1)[-1]]})
+    json.dump({"rows": records}, open(os.path.join(out, "pictures-rows.json"), "w"))
+    return len(records)
+
+
 def points(out):
     generator = random.Random(20260101)
     centres = [(generator.uniform(-50, 50), generator.uniform(-50, 50), generator.uniform(1.5, 6)) for _ in range(12)]
@@ -79,8 +101,9 @@ def main():
     count = int(sys.argv[2]) if len(sys.argv) == 3 else 1000
     os.makedirs(out, exist_ok=True)
     fashion(out, count)
+    picture_count = pictures(out)
     points(out)
-    print(f"ui_test_data: {count} Fashion-MNIST images and {POINTS} points in {out}")
+    print(f"ui_test_data: {count} Fashion-MNIST images, {picture_count} pictures and {POINTS} points in {out}")
 
 
 if __name__ == "__main__":

@@ -11,8 +11,10 @@ extension Catalog {
         let dataset = try await store.dataset(dataset)
         var dimensions = new.dimensions
         var metric = new.metric
+        var kind = new.kind
         if let modelName = new.kind.modelName {
             let model = try configuration.models.descriptor(modelName)
+            kind = .model(model.name)  // a model folder is stored by its absolute path
             if let given = dimensions, given != model.dimensions {
                 throw CatalogError(.dimensionMismatch, "model '\(modelName)' makes \(model.dimensions)-d vectors; the space asks for \(given)")
             }
@@ -28,7 +30,7 @@ extension Catalog {
             throw CatalogError.invalid("index settings out of range: m in 2...512, efConstruction and efSearch ≥ 1, flatThreshold ≥ 0")
         }
         let space = EmbeddingSpace(id: Identifiers.make(), datasetID: dataset.id, name: new.name, dimensions: dimensions,
-                                   metric: metric ?? .cosine, kind: new.kind, index: settings, vectorCount: 0, generation: 0,
+                                   metric: metric ?? .cosine, kind: kind, index: settings, vectorCount: 0, generation: 0,
                                    createdAt: Date())
         return try await store.createSpace(space)
     }

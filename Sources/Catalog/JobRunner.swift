@@ -148,15 +148,28 @@ struct EmbeddingJob {
                     }
                 }
                 guard !inputs.isEmpty else { continue }
-                let vectors = mediaType == .text ? try await model.embed(texts: inputs.map { $0.text ?? "" })
-                    : try await model.embed(images: inputs.map { $0.image ?? [] })
-                guard vectors.count == inputs.count else {
-                    throw CatalogError(.invalidArgument, "model '\(modelName)' returned \(vectors.count) vectors for \(inputs.count) inputs")
+                let results: [Result<[Float], CatalogError>]
+                if mediaType == .text {
+                    let vectors = try await model.embed(texts: inputs.map { $0.text ?? "" })
+                    guard vectors.count == inputs.count else {
+                        throw CatalogError(.invalidArgument, "model '\(modelName)' returned \(vectors.count) vectors for \(inputs.count) inputs")
+                    }
+                    results = vectors.map { .success($0) }
+                } else {
+                    results = try await model.embedEach(images: inputs.map { $0.image ?? [] })
                 }
-                for (input, vector) in zip(inputs, vectors) {
+                for (input, result) in zip(inputs, results) {
+                    let vector: [Float]
+                    switch result {
+                    case .success(let embedded): vector = embedded
+                    case .failure(let error):
+                        job.failedItems += 1
+                        if itemErrors.count < 5 { itemErrors.append("row '\(rows[input.slot]?.id ?? "slot \(input.slot)")': \(error.message)") }
+                        continue
+                    }
                     if let problem = vector.withUnsafeBufferPointer({ VectorCheck.problem($0, dimensions: space.dimensions, metric: space.metric) }) {
                         job.failedItems += 1
-                        if itemErrors.count < 5 { itemErrors.append("row slot \(input.slot): the model's vector is unusable: \(problem)") }
+                        if itemErrors.count < 5 { itemErrors.append("row '\(rows[input.slot]?.id ?? "slot \(input.slot)")': the model's vector is unusable: \(problem)") }
                         continue
                     }
                     batch.append(slot: input.slot, vector: vector)

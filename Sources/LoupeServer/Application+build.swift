@@ -77,6 +77,7 @@ public func buildRouter(
     SpaceController(repository: service, spool: spool, importJobs: importJobs).addRoutes(to: v1.group("datasets/:dataset/spaces"))
     SearchController(service: service).addRoutes(spaces: v1.group("datasets/:dataset/spaces"), v1: v1)
     JobController(repository: service, importJobs: importJobs).addRoutes(to: v1.group("jobs"))
+    KeyController(keys: keys).addRoutes(v1: v1, router: router)
     addWebUIRoutes(to: v1, service: service, dataDirectory: spoolDirectory.deletingLastPathComponent())
     return router
 }

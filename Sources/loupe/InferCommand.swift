@@ -9,7 +9,7 @@ struct InferCommand: AsyncParsableCommand {
         commandName: "infer",
         abstract: "Embed a text or an image with a model (and classify the image); stores nothing.")
 
-    @Option(help: "The model's name (`loupe serve` lists them at /v1/models).")
+    @Option(help: "The model's name (`loupe serve` lists them at /v1/models) or a Hugging Face model folder's path.")
     var model: String
 
     @Option(help: "The text to embed.")

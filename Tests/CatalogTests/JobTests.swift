@@ -88,3 +88,25 @@ final class CountingModel: EmbeddingModel {
         #expect(fresh.texts.withLock { $0 } == 300 - embedded)
     }
 }
+
+@Suite struct ImageJobTests {
+    static let images = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("EncodersTests/Fixtures/images")
+
+    @Test("One bad image in a batch fails only its row: a decompression bomb among real pictures, with EfficientNet-Lite0")
+    func badImageFailsOnlyItsRow() async throws {
+        let folder = try TemporaryFolder()
+        let catalog = try await Catalog.open(CatalogConfiguration(dataDirectory: folder.path, models: BuiltInModels.registry(), threads: 2))
+        let dataset = try await catalog.createDataset(NewDataset(name: "pictures"))
+        let files = ["chessboard_RGB.png", "bomb.png", "checker_bilevel.png", "gray.jpg"]
+        _ = try await catalog.addRows(
+            files.map { NewDataRow(id: $0, rowData: Self.images.appendingPathComponent($0).path, mediaType: .image) }, to: dataset.id)
+        _ = try await catalog.createSpace(NewEmbeddingSpace(name: "features", kind: .model("efficientnet-lite0")), in: dataset.id)
+        let job = try await catalog.waitForJob(try await catalog.computeEmbeddings(space: "features", in: dataset.id).id)
+        #expect(job.state == .succeeded)
+        #expect(job.done == 4 && job.failedItems == 1)
+        #expect(job.error?.contains("row 'bomb.png'") == true && job.error?.contains("decompression bomb") == true, "\(job.error ?? "")")
+        #expect(try await catalog.space("features", in: dataset.id).vectorCount == 3)
+        await catalog.close()
+    }
+}

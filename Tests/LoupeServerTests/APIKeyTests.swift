@@ -93,6 +93,58 @@ struct APIKeyTests {
         }
     }
 
+    @Test("Keys over HTTP: the open server makes the first key, then only admin keys list, create and revoke")
+    func keyRoutes() async throws {
+        let server = try TestServer()
+        try await server.test { client in
+            let first = try await client.send(.post, "/v1/keys", json: ["name": "first admin", "scope": "admin"])
+            #expect(first.status == .created)
+            let admin = try first.decode(CreatedKey.self)
+            #expect(admin.key.hasPrefix("loupe_\(admin.record.id)_") && admin.record.scope == .admin)
+            #expect(!first.text.contains("sha256"))
+            // From now on a key is required.
+            expectError(try await client.send(.get, "/v1/keys"), .unauthorized, "unauthorized")
+            let reader = try await client.send(.post, "/v1/keys", json: ["name": "reader"], key: admin.key).decode(CreatedKey.self)
+            #expect(reader.record.scope == .read)
+            expectError(try await client.send(.get, "/v1/keys", key: reader.key), .forbidden, "forbidden")
+            let listed = try await client.send(.get, "/v1/keys", key: admin.key).decode(KeyList.self)
+            #expect(listed.items.map(\.name) == ["first admin", "reader"])
+            expectError(try await client.send(.post, "/v1/keys", json: ["name": " "], key: admin.key), .unprocessableContent, "validation_failed")
+            expectError(try await client.send(.post, "/v1/keys", json: ["name": "x", "scope": "root"], key: admin.key), .badRequest, "invalid_request")
+            expectError(try await client.send(.delete, "/v1/keys/deadbeef", key: admin.key), .notFound, "not_found")
+            let revoked = try await client.send(.delete, "/v1/keys/\(reader.record.id)", key: admin.key).decode(APIKeyInfo.self)
+            #expect(revoked.revoked != nil)
+            expectError(try await client.send(.get, "/v1/datasets", key: reader.key), .unauthorized, "unauthorized")
+        }
+    }
+
+    @Test("A browser session: POST /v1/session checks the key and sets an HTTP-only cookie that then stands for it")
+    func sessionCookie() async throws {
+        let server = try TestServer()
+        let (key, record) = try server.keys.create(name: "ui", scope: .read)
+        try await server.test { client in
+            expectError(try await client.send(.post, "/v1/session", json: ["key": key + "x"]), .unauthorized, "unauthorized")
+            let session = try await client.send(.post, "/v1/session", json: ["key": key])
+            #expect(session.status == .ok)
+            #expect(try session.decode(APIKeyInfo.self).id == record.id)
+            let cookie = try #require(session.headers[.setCookie])
+            #expect(cookie.hasPrefix("loupe_key=\(key);") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+
+            var headers = HTTPFields()
+            headers[.cookie] = "theme=dark; loupe_key=\(key)"
+            #expect(try await client.execute(uri: "/v1/datasets", method: .get, headers: headers).status == .ok)
+            let health = try await client.execute(uri: "/v1/health", method: .get, headers: headers)
+            #expect(String(buffer: health.body).contains("\"scope\":\"read\""))
+            // The cookie gives the key's scope, no more.
+            expectError(try await client.execute(uri: "/v1/datasets", method: .post, headers: headers), .forbidden, "forbidden")
+            // A stale cookie counts as no key.
+            headers[.cookie] = "loupe_key=loupe_00000000_nonsensenonsense1234"
+            expectError(try await client.execute(uri: "/v1/datasets", method: .get, headers: headers), .unauthorized, "unauthorized")
+            let signOut = try await client.send(.delete, "/v1/session")
+            #expect(signOut.status == .noContent && signOut.headers[.setCookie]?.contains("Max-Age=0") == true)
+        }
+    }
+
     @Test("With no key configured the loopback server is open")
     func openOnLoopback() async throws {
         let server = try TestServer()
@@ -124,4 +176,9 @@ struct APIKeyTests {
     func loopback(host: String) {
         #expect(ServerConfiguration(hostname: host).bindsLoopbackOnly)
     }
+}
+
+/// `GET /v1/keys`'s body.
+private struct KeyList: Decodable {
+    var items: [APIKeyInfo]
 }

@@ -1,12 +1,14 @@
 import HTTPTypes
 import Hummingbird
 
-/// Reads `Authorization: Bearer <key>` and puts the key's scope into the context.
+/// Reads `Authorization: Bearer <key>` (or, without that header, the web UI's `loupe_key`
+/// cookie set by `POST /v1/session`) and puts the key's scope into the context.
 ///
 /// When the store has no active key the server is open (it only starts so on loopback, see
 /// ``ServerConfiguration/checkExposure(keys:)``) and every caller gets `admin`. Otherwise a request
 /// without a key gets no scope (routes behind ``RequireScope`` then answer 401), and a request
-/// with an unknown, malformed or revoked key is refused with 401 at once.
+/// with an unknown, malformed or revoked key is refused with 401 at once (a stale cookie only
+/// counts as no key, so the UI can ask for a new one).
 struct APIKeyMiddleware: RouterMiddleware {
     let keys: APIKeyStore
 
@@ -27,6 +29,9 @@ struct APIKeyMiddleware: RouterMiddleware {
             guard let key = try keys.authenticate(String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
                 throw APIError(.unauthorized, .unauthorized, "Unknown or revoked API key.")
             }
+            context.scope = key.scope
+            context.logger[metadataKey: "key"] = .string(key.id)
+        } else if let cookie = KeyController.cookieKey(in: request), let key = try keys.authenticate(cookie) {
             context.scope = key.scope
             context.logger[metadataKey: "key"] = .string(key.id)
         }

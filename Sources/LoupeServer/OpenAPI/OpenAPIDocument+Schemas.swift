@@ -127,11 +127,19 @@ extension OpenAPIDocument {
         ])),
         ("SliceInput", object(["name", "filter"], [("name", string), ("filter", ref("RowFilter"))])),
         ("SliceList", list("Slice")),
+        ("APIKey", object(["id", "name", "scope", "created"], [
+            ("id", string), ("name", string), ("scope", scope), ("created", dateTime), ("revoked", dateTime),
+        ])),
+        ("APIKeyList", list("APIKey")),
+        ("APIKeyInput", object(["name"], [("name", ["type": "string", "minLength": 1]), ("scope", scope)])),
+        ("CreatedAPIKey", object(["key", "record"], [("key", string), ("record", ref("APIKey"))])),
+        ("SessionInput", object(["key"], [("key", string)])),
     ]
 
     private static let mediaType: JSONValue = ["enum": ["image", "text"]]
     private static let labelKind: JSONValue = ["enum": ["ground_truth", "prediction"]]
     private static let metric: JSONValue = ["enum": ["cosine", "inner_product", "l2"]]
+    private static let scope: JSONValue = ["enum": ["read", "write", "admin"]]
     private static let jobState: JSONValue = ["enum": ["pending", "running", "succeeded", "failed", "cancelled"]]
     private static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
 

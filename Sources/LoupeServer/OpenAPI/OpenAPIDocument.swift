@@ -16,7 +16,7 @@ public enum OpenAPIDocument {
             "description": .string(
                 "Loupe's HTTP API: datasets, data rows, embedding spaces, vector import, search, inference, export. "
                     + "Errors are {\"error\": {\"code\", \"message\"}}. When the server has API keys, send "
-                    + "'Authorization: Bearer <key>'; x-scope says which scope an operation needs (read < write < admin)."),
+                    + "'Authorization: Bearer <key>' (a browser may instead sign in with POST /v1/session); x-scope says which scope an operation needs (read < write < admin)."),
         ],
         "servers": [["url": "/"]],
         "paths": .object(paths + webUIPaths),
@@ -224,6 +224,22 @@ public enum OpenAPIDocument {
         ("/v1/jobs/{job}/cancel", [
             "parameters": [pathParameter("job", "A job id.")],
             "post": operation("Ask a job to stop.", scope: .write, responses: [("200", ok("AnyJob")), ("404", error("NotFound")), ("409", error("Conflict"))]),
+        ]),
+        ("/v1/keys", [
+            "get": operation("API keys, revoked ones included (never the key or its hash).", scope: .admin, responses: [("200", ok("APIKeyList"))]),
+            "post": operation(
+                "Create an API key; the answer holds the key, shown this once.", scope: .admin, body: json("APIKeyInput"),
+                responses: [("201", ok("CreatedAPIKey", "Created.")), ("422", error("Unprocessable"))]),
+        ]),
+        ("/v1/keys/{key}", [
+            "parameters": [pathParameter("key", "A key id (the 8 hex digits after `loupe_`).")],
+            "delete": operation("Revoke a key; its record stays, marked revoked.", scope: .admin, responses: [("200", ok("APIKey")), ("404", error("NotFound"))]),
+        ]),
+        ("/v1/session", [
+            "post": operation(
+                "Check a key and keep it in an HTTP-only, same-site cookie (`loupe_key`) that then stands for the Authorization header: how the web UI signs in.",
+                scope: nil, body: json("SessionInput"), responses: [("200", ok("APIKey")), ("401", error("Unauthorized"))]),
+            "delete": operation("Forget the session cookie.", scope: nil, responses: [("204", ["description": "Signed out."])]),
         ]),
     ]
 

@@ -8,6 +8,6 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             ANNBenchCommand.self, TreesBenchCommand.self, MinHashBenchCommand.self, RTreeBenchCommand.self, ImagesBenchCommand.self,
             CurationBenchCommand.self, TextEncoderBenchCommand.self, ImageEncoderBenchCommand.self,
-            ImportBenchCommand.self, HTTPBenchCommand.self, SelectBenchCommand.self,
+            ImportBenchCommand.self, HTTPBenchCommand.self, SelectBenchCommand.self, ConSEBenchCommand.self,
         ])
 }

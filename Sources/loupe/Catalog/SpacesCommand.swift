@@ -17,7 +17,7 @@ struct SpacesCommand: AsyncParsableCommand {
         @Argument(help: "The space's name, unique in the dataset.") var name: String
         @Option(help: "Dimensions (1...4096); taken from the model for a model-backed space.") var dims: Int?
         @Option(help: "cosine, dot or l2 (default: cosine, or the model's).") var metric: String?
-        @Option(help: "A registered model that computes the vectors.") var model: String?
+        @Option(help: "The model that computes the vectors: minilm, efficientnet-lite0, conse-minilm, or the path of a Hugging Face CLIP, ResNet or BERT folder.") var model: String?
         @Option(help: "auto (flat below the threshold, then HNSW), flat or hnsw.") var index = "auto"
         @Option(help: "HNSW neighbours per node.") var m = 16
         @Option(help: "HNSW build breadth.") var efConstruction = 200

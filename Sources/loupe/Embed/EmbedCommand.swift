@@ -12,10 +12,11 @@ struct EmbedCommand: AsyncParsableCommand {
             loupe embed --model minilm glosses.txt -o glosses.ndjson        one text a line (or .ndjson with "text")
             loupe embed --model conse-minilm photos/ -o photos.npy          images and .txt files, ids = relative paths
             loupe embed --dataset fashion --space pictures                  a model-backed space's missing vectors
-            Models: minilm (texts), efficientnet-lite0 (images), conse-minilm (images, searchable by words).
+            Models: minilm (texts), efficientnet-lite0 (images), conse-minilm (images, searchable by words), or
+            the path of a Hugging Face folder (CLIP: images and texts; ResNet: images; BERT sentence encoder: texts).
             """)
 
-    @Option(help: "The model for files: minilm, efficientnet-lite0 or conse-minilm.")
+    @Option(help: "The model for files: minilm, efficientnet-lite0, conse-minilm, or a Hugging Face model folder's path.")
     var model: String?
 
     @Argument(help: "A folder (images and .txt files) or a text file (one text a line, or .ndjson/.jsonl with \"text\").")
@@ -139,13 +140,10 @@ struct EmbedCommand: AsyncParsableCommand {
                     failures.append("\(batch[index].id): unreadable")
                 }
             }
-            do {
-                for (position, vector) in try await model.embed(images: readable.map(\.1)).enumerated() { vectors[readable[position].0] = vector }
-            } catch {
-                for (index, bytes) in readable {
-                    do { vectors[index] = try await model.embed(images: [bytes]).first } catch {
-                        failures.append("\(batch[index].id): \(error)")
-                    }
+            for ((index, _), result) in zip(readable, try await model.embedEach(images: readable.map(\.1))) {
+                switch result {
+                case .success(let vector): vectors[index] = vector
+                case .failure(let error): failures.append("\(batch[index].id): \(error.message)")
                 }
             }
         }

@@ -111,3 +111,10 @@ func normalizedRows(_ flat: [Float], width: Int) -> [[Float]] {
     flat.withUnsafeMutableBufferPointer { Pooling.normalizeRows($0.baseAddress!, rows: $0.count / width, width: width) }
     return stride(from: 0, to: flat.count, by: width).map { Array(flat[$0..<$0 + width]) }
 }
+
+extension CLIPImageEncoder: ImageEncoder {
+    public var inputSize: Int { imageSize }
+
+    /// As `embed(pixels:)`.
+    public func embed(_ batch: Tensor) throws -> [[Float]] { try embed(pixels: batch) }
+}

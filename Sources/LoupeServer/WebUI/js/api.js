@@ -35,6 +35,7 @@ async function request(method, path, { json, body, headers = {}, query } = {}) {
   } catch (error) {
     throw new ApiError(0, 'network', `The server did not answer ${method} ${url}: ${error.message}`);
   }
+  if (response.status === 401) window.dispatchEvent(new CustomEvent('loupe:unauthorized'));
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') || '';
   const payload = type.startsWith('application/json') ? await response.json().catch(() => null) : await response.text();
@@ -63,6 +64,11 @@ const inDataset = (dataset) => `/datasets/${enc(dataset)}`;
 const inSpace = (dataset, space) => `/datasets/${enc(dataset)}/spaces/${enc(space)}`;
 
 export const api = {
+  /** {status, auth: 'open' | 'keys', scope}: whether the server wants a key, and ours. */
+  health: () => request('GET', '/health'),
+  /** Checks a key and keeps it in the server's HTTP-only session cookie. */
+  signIn: (key) => request('POST', '/session', { json: { key } }),
+  signOut: () => request('DELETE', '/session'),
   datasets: () => request('GET', '/datasets').then((r) => r.items),
   spaces: (dataset) => request('GET', `${inDataset(dataset)}/spaces`).then((r) => r.items),
   /** A page of rows: {rows, next_cursor, total}. `sort` is a metric name, `-name` descending. */

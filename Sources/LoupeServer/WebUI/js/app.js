@@ -11,6 +11,7 @@ import { initMap, showMap, mapHooks } from './map.js';
 import { initCollections, render as renderCollections } from './collections.js';
 import { initJobs, setJobsVisible } from './jobs.js';
 import { initSmartSelect, openSmartSelect } from './smart-select.js';
+import { initAuth, ensureSignedIn } from './auth.js';
 
 const SCREENS = ['gallery', 'search', 'map', 'selections', 'jobs'];
 
@@ -86,6 +87,8 @@ async function boot() {
       event.preventDefault();
     }
   });
+  initAuth();
+  await ensureSignedIn();
   try {
     state.datasets = await api.datasets();
   } catch (error) {
