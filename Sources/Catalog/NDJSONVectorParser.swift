@@ -58,9 +58,13 @@ struct NDJSONVectorParser: Sendable {
         let shared = UncheckedSendableBox((bytes, results, bounds, firstLines))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let (bytes, results, bounds, firstLines) = shared.value
-            results[part] = parseLines(UnsafeBufferPointer(rebasing: bytes[bounds[part]..<bounds[part + 1]]), firstLine: firstLines[part])
+            // The first part's values get room for the whole block's, so that the others append
+            // to it without a reallocation.
+            results[part] = parseLines(UnsafeBufferPointer(rebasing: bytes[bounds[part]..<bounds[part + 1]]), firstLine: firstLines[part],
+                                       capacityBytes: part == 0 ? bytes.count : bounds[part + 1] - bounds[part])
         }
         var block = results[0]
+        results[0] = Block()  // so that `block` holds the only reference and appends in place
         for part in 1..<parts { block.append(results[part]) }
         return block
     }
@@ -77,9 +81,11 @@ struct NDJSONVectorParser: Sendable {
         return count
     }
 
-    private func parseLines(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int) -> Block {
+    /// - Parameter capacityBytes: the bytes of text to reserve room for (a value takes at least
+    ///   two bytes, `0,`; they take eight or more in practice).
+    private func parseLines(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, capacityBytes: Int? = nil) -> Block {
         var block = Block()
-        block.values.reserveCapacity(bytes.count / 8)
+        block.values.reserveCapacity((capacityBytes ?? bytes.count) / 8)
         var line = firstLine
         var start = 0
         // A UTF-8 byte order mark before the first line is not part of it.

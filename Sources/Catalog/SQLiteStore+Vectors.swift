@@ -161,17 +161,12 @@ extension SQLiteStore {
         let bytes = space.bytesPerVector
         try vectors.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
-            var start = 0
             // One pwrite per run of consecutive slots bound for the same plane.
-            while start < slots.count {
-                var end = start + 1
-                while end < slots.count && slots[end] == slots[end - 1] &+ 1 && targets[end] == targets[start] { end += 1 }
-                let plane = Int(targets[start])
+            try forEachRun(slots: slots, planes: targets) { run, plane in
                 if writers[plane] == nil {
                     writers[plane] = try VectorFiles.Writer(path: files.path(space.fileName, plane: plane), directory: files.directory)
                 }
-                try writers[plane]?.write(base + start * bytes, count: (end - start) * bytes, at: Int(slots[start]) * bytes)
-                start = end
+                try writers[plane]?.write(base + run.lowerBound * bytes, count: run.count * bytes, at: Int(slots[run.lowerBound]) * bytes)
             }
         }
         for writer in writers { try writer?.sync() }
@@ -183,6 +178,18 @@ extension SQLiteStore {
         }
         try saveVectorBlocks(db, spaceKey: space.key, changed)
         return added
+    }
+
+    /// Calls `body` with each maximal run of positions whose slots are consecutive and whose
+    /// planes are the same: what one pwrite or pread covers.
+    static func forEachRun(slots: [UInt32], planes: [UInt8], _ body: (Range<Int>, Int) throws -> Void) rethrows {
+        var start = 0
+        while start < slots.count {
+            var end = start + 1
+            while end < slots.count && slots[end] == slots[end - 1] &+ 1 && planes[end] == planes[start] { end += 1 }
+            try body(start..<end, Int(planes[start]))
+            start = end
+        }
     }
 
     public func deleteVectors(spaceID: String, slots: [UInt32]) async throws -> Int {
@@ -269,13 +276,9 @@ extension SQLiteStore {
             defer { readers.close() }
             try vectors.withUnsafeMutableBytes { out in
                 guard let base = out.baseAddress else { return }
-                var start = 0
                 // One pread per run of consecutive slots in the same plane.
-                while start < slots.count {
-                    var end = start + 1
-                    while end < slots.count && slots[end] == slots[end - 1] &+ 1 && planes[end] == planes[start] { end += 1 }
-                    try readers.read(plane: Int(planes[start]), into: base + start * space.bytesPerVector, slots: slots[start], count: end - start)
-                    start = end
+                try Self.forEachRun(slots: slots, planes: planes) { run, plane in
+                    try readers.read(plane: plane, into: base + run.lowerBound * space.bytesPerVector, slots: slots[run.lowerBound], count: run.count)
                 }
             }
             return (slots, vectors)

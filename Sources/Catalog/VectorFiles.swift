@@ -177,17 +177,8 @@ final class VectorFiles: @unchecked Sendable {
         /// Reads exactly `count` bytes at `offset`.
         /// - Throws: `corruptData` when the file ends first (a vector the database records is missing).
         func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws {
-            var done = 0
-            while done < count {
-                let got = pread(descriptor, buffer + done, count - done, off_t(offset + done))
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    throw VectorFiles.ioError("cannot read", path)
-                }
-                if got == 0 {
-                    throw CatalogError(.corruptData, "the vector file '\(path)' ends at byte \(offset + done); the database records vectors up to byte \(offset + count)")
-                }
-                done += got
+            try readExactly(descriptor, path: path, into: buffer, count: count, at: offset) { end in
+                CatalogError(.corruptData, "the vector file '\(path)' ends at byte \(end); the database records vectors up to byte \(offset + count)")
             }
         }
 
