@@ -1,6 +1,8 @@
 @testable import Catalog
+import Dispatch
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 import TestSupport
 
@@ -104,6 +106,48 @@ import TestSupport
             try await group.waitForAll()
         }
         #expect(try await store.vectors(spaceID: space.id, slots: [0])[0] == [Float](repeating: 40, count: dimensions))
+    }
+
+    /// The reader–writer lock of `VectorFiles`, made to matter: a reader takes its snapshot and
+    /// then dawdles while a writer replaces the same slot twice (the second write lands in the
+    /// plane that snapshot points at). The writer must wait for the reader, so the reader still
+    /// reads the vector its snapshot names.
+    @Test func aSlowReaderKeepsItsVectorsWhileASlotIsReplacedTwice() async throws {
+        let folder = try TemporaryFolder()
+        let (store, space) = try await Self.makeStore(onDisk: true, folder: folder, dimensions: 1)
+        _ = try await store.putVectors(spaceID: space.id, slots: [0], vectors: [1])
+        let snapshotTaken = Flag()
+        let replacedTwice = DispatchSemaphore(value: 0)
+        let read = Task {
+            try await store.readVectors { db in
+                let vectors = try SQLiteStore.vectorSpace(db, "s")
+                let block = try SQLiteStore.vectorBlocks(db, spaceKey: vectors.key, in: 0...0)[0] ?? VectorBlock()
+                snapshotTaken.set()
+                // Without the lock both replacements land well within this wait.
+                _ = replacedTwice.wait(timeout: .now() + .milliseconds(700))
+                var readers = SQLiteStore.PlaneReaders(files: store.vectorFiles, space: vectors)
+                defer { readers.close() }
+                var value: Float = 0
+                try readers.read(plane: block.plane(of: VectorBlock.bit(0)), into: &value, slots: 0, count: 1)
+                return value
+            }
+        }
+        while !snapshotTaken.isSet { try await Task.sleep(for: .milliseconds(1)) }
+        let write = Task {
+            _ = try await store.putVectors(spaceID: space.id, slots: [0], vectors: [2])
+            _ = try await store.putVectors(spaceID: space.id, slots: [0], vectors: [3])
+            replacedTwice.signal()
+        }
+        #expect(try await read.value == 1, "the reader's vector was overwritten under it")
+        try await write.value
+        #expect(try await store.vectors(spaceID: space.id, slots: [0]) == [0: [3]])
+    }
+
+    /// A flag set by one thread and polled by another.
+    final class Flag: Sendable {
+        private let value = Mutex(false)
+        func set() { value.withLock { $0 = true } }
+        var isSet: Bool { value.withLock { $0 } }
     }
 
     @Test func deletedSpacesLeaveNoFilesAndOrphansGoAtOpen() async throws {
