@@ -178,7 +178,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CatalogTests",
-            dependencies: ["Catalog", "CatalogTestSupport", "Encoders", "VectorIndex", "VectorMath", "TestSupport", "catalog-crash-helper"]
+            dependencies: ["Catalog", "CatalogTestSupport", "Encoders", "VectorIndex", "VectorMath", "TestSupport", "catalog-crash-helper",
+                           // The migration test writes a version-1 database directly.
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "NeuralNetTests",

@@ -3,6 +3,23 @@ import Foundation
 import Glibc
 #endif
 
+/// Reads exactly `count` bytes at `offset` of an open file with `pread` (retrying on EINTR).
+/// - Throws: `io` naming `path` on a read error, `ended(offset where the file ended)` when the
+///   file ends first.
+func readExactly(_ descriptor: Int32, path: String, into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int,
+                 ended: (Int) -> CatalogError) throws {
+    var done = 0
+    while done < count {
+        let got = pread(descriptor, buffer + done, count - done, off_t(offset + done))
+        if got < 0 {
+            if errno == EINTR { continue }
+            throw CatalogError(.io, "cannot read '\(path)' at byte \(offset + done): \(String(cString: strerror(errno)))")
+        }
+        if got == 0 { throw ended(offset + done) }
+        done += got
+    }
+}
+
 /// A file read by offset (`pread`), never loaded whole.
 final class InputFile: @unchecked Sendable {
     // @unchecked: every property is set in init and never changes; `pread` and reads of the
@@ -56,15 +73,8 @@ final class InputFile: @unchecked Sendable {
     /// Reads exactly `count` bytes at `offset` into `buffer`.
     /// - Throws: `io` on a read error, `corruptData` when the file ends first.
     func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws {
-        var done = 0
-        while done < count {
-            let got = pread(descriptor, buffer + done, count - done, off_t(offset + done))
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw CatalogError(.io, "cannot read '\(path)' at byte \(offset + done): \(String(cString: strerror(errno)))")
-            }
-            if got == 0 { throw CatalogError(.corruptData, "'\(path)' ends at byte \(offset + done); \(offset + count) bytes were expected") }
-            done += got
+        try readExactly(descriptor, path: path, into: buffer, count: count, at: offset) { end in
+            CatalogError(.corruptData, "'\(path)' ends at byte \(end); \(offset + count) bytes were expected")
         }
     }
 

@@ -1,5 +1,17 @@
 import Foundation
 
+/// 10^0 … 10^22 (exact) then 10^-0 … 10^-22 (correctly rounded), for the number fast paths.
+// nonisolated(unsafe): written once by the lazy global initialiser (thread-safe) and only read after.
+nonisolated(unsafe) private let decimalPowers: UnsafePointer<Double> = {
+    let powers: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+                            1e19, 1e20, 1e21, 1e22,
+                            1e-0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15,
+                            1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22]
+    let table = UnsafeMutablePointer<Double>.allocate(capacity: powers.count)
+    table.initialize(from: powers, count: powers.count)
+    return UnsafePointer(table)
+}()
+
 /// A hand-written scanner over the bytes of one JSON text, for the NDJSON hot path: it reads
 /// strings, numbers and arrays of numbers without allocating per value, and skips any other
 /// value. Errors carry the 1-based column.
@@ -9,9 +21,13 @@ struct JSONScanner {
     let base: UnsafePointer<UInt8>
     let count: Int
     var position: Int
+    /// 10^n at `n` and 10^-n at `23 + n` (n in 0...22): the global table, fetched once per
+    /// scanner rather than once per number.
+    let powers: UnsafePointer<Double>
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+        powers = decimalPowers
         // An empty buffer may have no address; a non-null one that is never read (count is 0) stands in.
         base = bytes.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt8>.alignment).unsafelyUnwrapped
         count = bytes.count
@@ -126,9 +142,129 @@ struct JSONScanner {
         return value
     }
 
+    /// A number's decimal parts as scanned: `±mantissa × 10^exponent`, or a non-finite word.
+    /// `exact` is false when nonzero digits past the 18th were dropped.
+    struct Decimal {
+        var negative: Bool
+        var mantissa: UInt64
+        var exponent: Int
+        var exact: Bool
+        /// Set for `NaN`, `Infinity`, `-Infinity`.
+        var nonFinite: Double?
+        /// Where the number's text starts.
+        var start: Int
+
+        /// Whether Clinger's fast path holds: the mantissa and the power of ten are both exact
+        /// Doubles, so one multiplication or division rounds the value once.
+        var fastPathApplies: Bool { exact && mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 }
+
+        /// The value by Clinger's fast path (when `fastPathApplies`), with `powers` from `JSONScanner.powers`.
+        @inline(__always) func fastDouble(_ powers: UnsafePointer<Double>) -> Double {
+            exponent < 0 ? Double(mantissa) / powers[-exponent] : Double(mantissa) * powers[exponent]
+        }
+    }
+
     /// Reads a number; also accepts `NaN`, `Infinity` and `-Infinity` (as Python writes them)
     /// so that they can be reported as non-finite rather than as bad JSON.
     @inline(__always) mutating func number() throws(Failure) -> Double {
+        let decimal = try scanNumber()
+        if let value = decimal.nonFinite { return value }
+        if decimal.fastPathApplies {
+            let value = decimal.fastDouble(powers)
+            return decimal.negative ? -value : value
+        }
+        return slowNumber(from: decimal.start)
+    }
+
+    /// Reads a number as the Float nearest its decimal value — what `Float(String)` (`strtof`)
+    /// gives, not the Float nearest the nearest Double, which can differ by one ulp. Also
+    /// accepts `NaN`, `Infinity` and `-Infinity`.
+    ///
+    /// The fast path rounds the exact decimal to a Double `x` once (Clinger) and then to Float.
+    /// Rounding is monotonic and every point halfway between two Floats is a Double, so `x` lies
+    /// on the same side of each halfway point as the decimal does — unless `x` *is* one, or is
+    /// below Float's normal range; those go to `strtof`.
+    @inline(__always) mutating func float() throws(Failure) -> Float {
+        let decimal = try scanNumber()
+        if let value = decimal.nonFinite { return Float(value) }
+        if decimal.fastPathApplies {
+            // Quicker still: multiply by the rounded 10^-k instead of dividing by 10^k. The
+            // product is within 2 ulps of the decimal, so unless it falls within 4 ulps of a
+            // point halfway between two Floats, it rounds to the same Float as the decimal.
+            let product = Double(decimal.mantissa) * (decimal.exponent < 0 ? powers[23 - decimal.exponent] : powers[decimal.exponent])
+            if product >= Double(Float.leastNormalMagnitude) && (product.bitPattern & 0x1FFF_FFFF) &- 0x0FFF_FFFC > 8 {
+                return Float(decimal.negative ? -product : product)
+            }
+            let value = decimal.fastDouble(powers)
+            // The low 29 of a Double's 52 fraction bits hold what a Float drops: exactly 1 << 28
+            // means halfway between two Floats.
+            if value >= Double(Float.leastNormalMagnitude) && value.bitPattern & 0x1FFF_FFFF != 0x1000_0000 || value == 0 {
+                return Float(decimal.negative ? -value : value)
+            }
+        }
+        return slowFloat(from: decimal.start)
+    }
+
+    /// The multipliers of `parse_eight_digits` that combine four two-digit pairs into one number.
+    private static let hundredsMultiplier: UInt64 = 100 + (1_000_000 << 32)
+    private static let tensOfThousandsMultiplier: UInt64 = 1 + (10_000 << 32)
+
+    /// 10^n for n in 0...8.
+    private static let smallPowersOfTen: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+        (1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000)
+
+    @inline(__always) private static func smallPowerOfTen(_ n: Int) -> UInt64 {
+        withUnsafePointer(to: smallPowersOfTen) { $0.withMemoryRebound(to: UInt64.self, capacity: 9) { $0[n] } }
+    }
+
+    /// Reads a run of decimal digits at `p` into `mantissa` (and, for a fraction, `exponent`),
+    /// eight at a time where eight bytes are readable (SWAR: Lemire's `parse_eight_digits`),
+    /// one at a time near the end and once the mantissa is large. Digits that no longer fit
+    /// are dropped: in the integer part each raises `exponent`; a dropped nonzero digit clears
+    /// `exact`.
+    /// - Returns: where the run ends.
+    @inline(__always) private func digitRun(from start: Int, mantissa: inout UInt64, exponent: inout Int, exact: inout Bool,
+                                            fraction: Bool) -> Int {
+        var p = start
+        let end = count
+        while p + 8 <= end && mantissa < 100_000_000_000 {
+            let chunk = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+            // High bit of each byte that is not '0'...'9' (exact up to the first such byte, as the
+            // bytes before it carry and borrow nothing).
+            let nonDigits = ((chunk &+ 0x4646_4646_4646_4646) | (chunk &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080
+            let n = nonDigits == 0 ? 8 : nonDigits.trailingZeroBitCount >> 3
+            if n == 0 { return p }
+            // The n digits moved to the top bytes, '0's below them: eight digits, same value.
+            let zeros: UInt64 = 0x3030_3030_3030_3030
+            let padded: UInt64 = (chunk << UInt64(8 * (8 - n))) | (zeros >> UInt64(8 * n))
+            var v: UInt64 = padded &- zeros
+            v = (v &* 10) &+ (v >> 8)
+            let mask: UInt64 = 0x0000_00FF_0000_00FF
+            let low: UInt64 = (v & mask) &* Self.hundredsMultiplier
+            let high: UInt64 = ((v >> 16) & mask) &* Self.tensOfThousandsMultiplier
+            v = (low &+ high) >> 32
+            mantissa = mantissa &* Self.smallPowerOfTen(n) &+ v
+            if fraction { exponent -= n }
+            p += n
+            if n < 8 { return p }
+        }
+        while p < end {
+            let digit = base[p] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            if mantissa < 1_000_000_000_000_000_000 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                if fraction { exponent -= 1 }
+            } else {
+                if !fraction { exponent += 1 }
+                if digit != 0 { exact = false }
+            }
+            p += 1
+        }
+        return p
+    }
+
+    /// Scans a JSON number (or a non-finite word) into its parts.
+    @inline(__always) private mutating func scanNumber() throws(Failure) -> Decimal {
         skipWhitespace()
         let start = position
         var p = position
@@ -143,35 +279,21 @@ struct JSONScanner {
         let first = base[p]
         if first == UInt8(ascii: "N") || first == UInt8(ascii: "I") {
             position = p
-            return try nonFinite(negative: negative)
+            return Decimal(negative: negative, mantissa: 0, exponent: 0, exact: true, nonFinite: try nonFinite(negative: negative), start: start)
         }
         var mantissa: UInt64 = 0
-        var digits = 0
         var exponent = 0
+        var exact = true
         if first == UInt8(ascii: "0") {
             p += 1
         } else {
             guard first &- UInt8(ascii: "1") < 9 else { position = p; throw fail("expected a number") }
-            while p < end {
-                let digit = base[p] &- UInt8(ascii: "0")
-                guard digit < 10 else { break }
-                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(digit); digits += 1 } else { exponent += 1 }
-                p += 1
-            }
+            p = digitRun(from: p, mantissa: &mantissa, exponent: &exponent, exact: &exact, fraction: false)
         }
         if p < end && base[p] == UInt8(ascii: ".") {
             p += 1
             let fractionStart = p
-            while p < end {
-                let digit = base[p] &- UInt8(ascii: "0")
-                guard digit < 10 else { break }
-                if digits < 19 {
-                    if mantissa != 0 || digit != 0 { digits += 1 }
-                    mantissa = mantissa &* 10 &+ UInt64(digit)
-                    exponent -= 1
-                }
-                p += 1
-            }
+            p = digitRun(from: p, mantissa: &mantissa, exponent: &exponent, exact: &exact, fraction: true)
             guard p > fractionStart else { position = p; throw fail("a number with no digits after its decimal point") }
         }
         if p < end && (base[p] | 0x20) == UInt8(ascii: "e") {
@@ -193,30 +315,25 @@ struct JSONScanner {
             exponent += exponentNegative ? -value : value
         }
         position = p
-        // Clinger's fast path: an exact mantissa times an exact power of ten is rounded once.
-        if digits <= 15 && exponent >= -22 && exponent <= 22 {
-            let value = exponent < 0 ? Double(mantissa) / Self.powerOfTen(-exponent) : Double(mantissa) * Self.powerOfTen(exponent)
-            return negative ? -value : value
-        }
-        return slowNumber(from: start)
+        return Decimal(negative: negative, mantissa: mantissa, exponent: exponent, exact: exact, nonFinite: nil, start: start)
     }
 
-    /// 10^exponent for 0...22, exactly (each is a Double with an exact value).
-    @inline(__always) static func powerOfTen(_ exponent: Int) -> Double {
-        withUnsafePointer(to: powersOfTenTuple) { tuple in
-            tuple.withMemoryRebound(to: Double.self, capacity: 23) { $0[exponent] }
-        }
-    }
-
-    private static let powersOfTenTuple: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double,
-                                          Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double) =
-        (1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22)
 
     /// Parses the number at `start..<position` with `strtod` (correctly rounded).
     private func slowNumber(from start: Int) -> Double {
+        withCString(from: start) { strtod($0, nil) }
+    }
+
+    /// Parses the number at `start..<position` with `strtof` (correctly rounded to Float).
+    private func slowFloat(from start: Int) -> Float {
+        withCString(from: start) { strtof($0, nil) }
+    }
+
+    /// The text `start..<position` as a C string.
+    private func withCString<T>(from start: Int, _ body: (UnsafePointer<CChar>) -> T) -> T {
         var buffer = [CChar](repeating: 0, count: position - start + 1)
         for i in start..<position { buffer[i - start] = CChar(bitPattern: bytes[i]) }
-        return strtod(buffer, nil)
+        return body(buffer)
     }
 
     private mutating func nonFinite(negative: Bool) throws(Failure) -> Double {

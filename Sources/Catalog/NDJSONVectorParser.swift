@@ -1,11 +1,14 @@
 import Dispatch
 import Foundation
+import VectorMath
 
 /// Parses the lines `{"id"|"global_key": …, "vector": […]}` of a block of NDJSON into row keys
 /// and row-major floats, on several threads. Other keys are skipped; blank lines are ignored.
 struct NDJSONVectorParser: Sendable {
     let dimensions: Int
     let threads: Int
+    /// Whether an all-zero vector is a bad line (under cosine, which cannot normalise it).
+    var rejectsZeroVectors = false
 
     /// One parsed block: per good line its key and values; per bad line its reason.
     struct Block: Sendable {
@@ -55,9 +58,13 @@ struct NDJSONVectorParser: Sendable {
         let shared = UncheckedSendableBox((bytes, results, bounds, firstLines))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let (bytes, results, bounds, firstLines) = shared.value
-            results[part] = parseLines(UnsafeBufferPointer(rebasing: bytes[bounds[part]..<bounds[part + 1]]), firstLine: firstLines[part])
+            // The first part's values get room for the whole block's, so that the others append
+            // to it without a reallocation.
+            results[part] = parseLines(UnsafeBufferPointer(rebasing: bytes[bounds[part]..<bounds[part + 1]]), firstLine: firstLines[part],
+                                       capacityBytes: part == 0 ? bytes.count : bounds[part + 1] - bounds[part])
         }
         var block = results[0]
+        results[0] = Block()  // so that `block` holds the only reference and appends in place
         for part in 1..<parts { block.append(results[part]) }
         return block
     }
@@ -74,9 +81,11 @@ struct NDJSONVectorParser: Sendable {
         return count
     }
 
-    private func parseLines(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int) -> Block {
+    /// - Parameter capacityBytes: the bytes of text to reserve room for (a value takes at least
+    ///   two bytes, `0,`; they take eight or more in practice).
+    private func parseLines(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, capacityBytes: Int? = nil) -> Block {
         var block = Block()
-        block.values.reserveCapacity(bytes.count / 8)
+        block.values.reserveCapacity((capacityBytes ?? bytes.count) / 8)
         var line = firstLine
         var start = 0
         // A UTF-8 byte order mark before the first line is not part of it.
@@ -129,7 +138,7 @@ struct NDJSONVectorParser: Sendable {
         let capacity = out.count
         let destination = out.baseAddress
         while true {
-            let value = Float(try scanner.number())
+            let value = try scanner.float()
             if count < capacity { destination.unsafelyUnwrapped[count] = value }
             if !value.isFinite && firstBad == nil { firstBad = count }
             count += 1
@@ -189,6 +198,9 @@ struct NDJSONVectorParser: Sendable {
         guard count >= 0 else { return .failure(Reason(message: "row '\(key.0)': missing \"vector\"")) }
         guard count == dimensions else { return .failure(Reason(message: "row '\(key.0)': expected \(dimensions) dimensions, got \(count)")) }
         if let firstBad { return .failure(Reason(message: "row '\(key.0)': component \(firstBad) is NaN or infinite")) }
+        if rejectsZeroVectors && !row.contains(where: { $0 != 0 }) {
+            return .failure(Reason(message: "row '\(key.0)': \(Vectors.Problem.zeroVector)"))
+        }
         return .success(key)
     }
 }

@@ -25,12 +25,15 @@ extension SQLiteStore {
     }
 
     public func deleteDataset(id: String) async throws {
-        try await write { db in
+        let files = try await write { db in
             let key = try Self.datasetKey(db, id)
-            let spaces = try Int64.fetchAll(db, sql: "SELECT key FROM space WHERE dataset_key = ?", arguments: [key])
-            for space in spaces { try Self.deleteVectorRange(db, spaceKey: space) }
+            let files = try String.fetchAll(db, sql: "SELECT vector_file FROM space WHERE dataset_key = ?", arguments: [key])
+            // Cascades to spaces and their vector blocks.
             try db.execute(sql: "DELETE FROM dataset WHERE key = ?", arguments: [key])
+            return files
         }
+        // After the commit: a crash before this leaves files that the next open removes.
+        for file in files { vectorFiles.remove(file) }
     }
 
     public func addFields(_ fields: [FieldSchema], datasetID: String) async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import VectorIndex
 
 extension SQLiteStore {
@@ -210,9 +211,9 @@ extension SQLiteStore {
                     AND selection_key IN (SELECT key FROM selection WHERE dataset_key = ?)
                 """, arguments: [list, datasetKey])
             for space in try Int64.fetchAll(db, sql: "SELECT key FROM space WHERE dataset_key = ?", arguments: [datasetKey]) {
-                try db.execute(sql: "DELETE FROM vector WHERE key IN (SELECT (? << 32) | value FROM json_each(?))", arguments: [space, list])
+                let removed = try Self.clearVectors(db, spaceKey: space, slots: slots.map { UInt32($0) })
                 try db.execute(sql: "UPDATE space SET vector_count = vector_count - ?, generation = generation + 1 WHERE key = ?",
-                               arguments: [db.changesCount, space])
+                               arguments: [removed, space])
             }
             try db.execute(sql: "UPDATE dataset SET row_count = row_count - ? WHERE key = ?", arguments: [slots.count, datasetKey])
             return slots.map { UInt32($0) }
@@ -226,8 +227,21 @@ extension SQLiteStore {
             var map: [String: UInt32] = [:]
             map.reserveCapacity(try Int.fetchOne(db, sql: "SELECT row_count FROM dataset WHERE key = ?", arguments: [datasetKey]) ?? 0)
             let statement = try db.makeStatement(sql: "SELECT \(column), slot FROM data_row WHERE dataset_key = ? AND \(column) IS NOT NULL")
-            let rows = try Row.fetchCursor(statement, arguments: [datasetKey])
-            while let row = try rows.next() { map[row[0]] = UInt32(row[1] as Int64) }
+            try statement.setArguments([datasetKey])
+            // Stepped through SQLite's C API: no Row per row, one String per key (an import's
+            // first wait, so it counts).
+            let raw = statement.sqliteStatement
+            defer { sqlite3_reset(raw) }
+            while true {
+                let code = sqlite3_step(raw)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw CatalogError(.storage, "reading the row keys failed: \(db.lastErrorMessage ?? "SQLite error \(code)")")
+                }
+                let length = Int(sqlite3_column_bytes(raw, 0))
+                let key = sqlite3_column_text(raw, 0).map { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) } ?? ""
+                map[key] = UInt32(truncatingIfNeeded: sqlite3_column_int64(raw, 1))
+            }
             return map
         }
     }

@@ -1,9 +1,10 @@
+import Foundation
 import GRDB
 
 extension SQLiteStore {
     /// The schema, one migration per released change. Never edit a migration once released;
-    /// add another.
-    static var migrator: DatabaseMigrator {
+    /// add another. `vectorFiles` is where version 2 moves the vectors of a version-1 database.
+    static func migrator(vectorFiles: VectorFiles) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -129,7 +130,61 @@ extension SQLiteStore {
                 CREATE INDEX job_state ON job (state);
                 """)
         }
+        migrator.registerMigration("v2-vector-files") { db in
+            try db.execute(sql: """
+                ALTER TABLE space ADD COLUMN vector_file TEXT NOT NULL DEFAULT '';
+                -- 64 slots of a space: bit i of present says slot block · 64 + i has a vector, bit i
+                -- of plane that it is in plane file 1 (else 0). Both as signed 64-bit integers.
+                CREATE TABLE vector_block (
+                    space_key INTEGER NOT NULL REFERENCES space(key) ON DELETE CASCADE,
+                    block INTEGER NOT NULL,
+                    present INTEGER NOT NULL,
+                    plane INTEGER NOT NULL,
+                    PRIMARY KEY (space_key, block)
+                ) WITHOUT ROWID;
+                UPDATE store_info SET version = 2;
+                """)
+            try moveVectorsToFiles(db, files: vectorFiles)
+            try db.execute(sql: "DROP TABLE vector")
+        }
         registerCurationMigration(&migrator)
         return migrator
+    }
+
+    /// Version 1 kept each vector as a row of `vector` (rowid `space key << 32 | slot`): gives
+    /// each space its plane files and copies its vectors there in slot order, in pages of 16,384.
+    /// A crash part-way rolls the migration back; the files it wrote are then unreferenced and
+    /// rewritten by the next attempt.
+    private static func moveVectorsToFiles(_ db: Database, files: VectorFiles) throws {
+        for row in try Row.fetchAll(db, sql: "SELECT key, dimensions FROM space") {
+            let space = VectorSpace(key: row[0], dimensions: row[1], fileName: Identifiers.make())
+            try db.execute(sql: "UPDATE space SET vector_file = ? WHERE key = ?", arguments: [space.fileName, space.key])
+            var next = space.key << 32
+            let last = space.key << 32 | 0xFFFF_FFFF
+            while next <= last {
+                var slots: [UInt32] = []
+                var values: [Float] = []
+                let rows = try Row.fetchCursor(db, sql: "SELECT key, data FROM vector WHERE key BETWEEN ? AND ? ORDER BY key LIMIT 16384",
+                                               arguments: [next, last])
+                while let row = try rows.next() {
+                    let key: Int64 = row[0]
+                    let data: Data = row[1]
+                    let slot = UInt32(truncatingIfNeeded: key)
+                    guard data.count == space.bytesPerVector else {
+                        throw CatalogError(.corruptData, "the stored vector of slot \(slot) in space \(space.key) has \(data.count) bytes; \(space.dimensions) dimensions need \(space.bytesPerVector)")
+                    }
+                    // Copied as bytes: a blob need not be aligned for Float.
+                    let start = values.count * MemoryLayout<Float>.size
+                    values.append(contentsOf: repeatElement(0, count: space.dimensions))
+                    values.withUnsafeMutableBytes { out in
+                        data.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[start...]).copyMemory(from: $0) }
+                    }
+                    slots.append(slot)
+                    next = key + 1
+                }
+                if slots.isEmpty { break }
+                _ = try writeVectors(db, space: space, slots: slots, vectors: values, files: files)
+            }
+        }
     }
 }

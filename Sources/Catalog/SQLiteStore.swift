@@ -11,32 +11,42 @@ import GRDBSQLite
 ///   system when it returns, so it survives `kill -9`); `sync(.powerLoss)` then commits an empty
 ///   transaction under `synchronous = FULL`, whose fsync of the WAL file carries every earlier
 ///   frame to the disk.
-/// - Schema: `SQLiteStore+Schema.swift`, migrated with `DatabaseMigrator` at open. Pages are
-///   64 KiB so that a vector import writes few WAL frames.
-/// - Vectors: raw little-endian Float32 blobs in `vector`, keyed by
-///   `space key << 32 | row slot` (the table's rowid), so a space's vectors are one contiguous
-///   key range in slot order.
+/// - Schema: `SQLiteStore+Schema.swift`, migrated with `DatabaseMigrator` at open.
+/// - Vectors: not in the database. Their bytes live in two slot-addressed *plane* files per
+///   space in the folder `<path>-vectors` (`VectorFiles`), written once (no WAL copy, no
+///   checkpoint copy); `vector_block` records, 64 slots a row, which slots have a vector and
+///   which plane holds it. A replacement goes to the other plane and a commit flips the bit, so
+///   readers see SQLite's snapshot of the state and bytes that do not change under them, and
+///   vector commits are durable on return (`SQLiteStore+Vectors.swift` says how).
 public final class SQLiteStore: Store {
     let database: any DatabaseWriter
+    /// The vectors' plane files.
+    let vectorFiles: VectorFiles
 
-    /// Opens or creates the database file at `path` (WAL mode) and migrates it.
-    /// - Throws: `storage` naming the file when it cannot be opened or migrated.
+    /// Opens or creates the database file at `path` (WAL mode) with its vector folder
+    /// `<path>-vectors`, and migrates it (moving vectors out of a version-1 database's `vector`
+    /// table into plane files).
+    /// - Throws: `storage` naming the file when it cannot be opened or migrated; `io` when the
+    ///   vector folder cannot be created.
     public init(path: String) throws {
         do {
             database = try DatabasePool(path: path, configuration: Self.configuration())
         } catch {
             throw CatalogError(.storage, "cannot open the catalog database '\(path)'", underlying: error)
         }
+        vectorFiles = try VectorFiles(databasePath: path)
         try migrate()
     }
 
-    /// A store in memory (for tests): one connection, gone when the store is.
+    /// A store in memory (for tests): one connection, gone when the store is; its vector files
+    /// are in a temporary folder removed with it.
     public init() throws {
         do {
             database = try DatabaseQueue(configuration: Self.configuration())
         } catch {
             throw CatalogError(.storage, "cannot open an in-memory database", underlying: error)
         }
+        vectorFiles = try VectorFiles()
         try migrate()
     }
 
@@ -59,7 +69,11 @@ public final class SQLiteStore: Store {
 
     private func migrate() throws {
         do {
-            try Self.migrator.migrate(database)
+            try Self.migrator(vectorFiles: vectorFiles).migrate(database)
+            // Files of spaces deleted just before a crash.
+            try vectorFiles.removeFiles { Set(try database.read { db in try String.fetchAll(db, sql: "SELECT vector_file FROM space") }) }
+        } catch let error as CatalogError {
+            throw error
         } catch {
             throw CatalogError(.storage, "cannot migrate the catalog database to the current schema", underlying: error)
         }
@@ -78,7 +92,7 @@ public final class SQLiteStore: Store {
     }
 
     /// Passes catalog errors and cancellation through and turns anything else into `storage`.
-    private static func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    static func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as CatalogError {

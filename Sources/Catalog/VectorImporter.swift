@@ -22,7 +22,8 @@ struct VectorImporter {
     func importNDJSON(path: String) async throws -> ImportReport {
         let start = ContinuousClock.now
         let file = try InputFile(path: path)
-        let parser = NDJSONVectorParser(dimensions: space.dimensions, threads: catalog.configuration.threads)
+        let parser = NDJSONVectorParser(dimensions: space.dimensions, threads: catalog.configuration.threads,
+                                        rejectsZeroVectors: space.metric.normalizesVectors)
         var offset = 0
         var line = 1
         /// Finds the block at `offset` cut after its last newline, and starts parsing it (from the
@@ -47,7 +48,7 @@ struct VectorImporter {
                 (try file.withBytes(at: start, count: length) { parser.parse($0, firstLine: firstLine) }, done)
             }
         }
-        return try await run(start: start, total: file.size, nextBlock: nextBlock)
+        return try await run(start: start, total: file.size, byGlobalKey: false, nextBlock: nextBlock)
     }
 
     // MARK: .npy
@@ -72,7 +73,7 @@ struct VectorImporter {
             let count = min(rowsPerBlock, header.rows - row)
             var keys: [String] = []
             keys.reserveCapacity(count)
-            for _ in 0..<count { keys.append(try ids.nextString()?.trimmingCharacters(in: .whitespaces) ?? "") }
+            for _ in 0..<count { keys.append(Self.trimmed(try ids.nextString() ?? "")) }
             let first = row
             row += count
             return Task.detached {
@@ -81,7 +82,15 @@ struct VectorImporter {
                                    dimensions: header.columns), first + count)
             }
         }
-        return try await run(start: start, total: header.rows, nextBlock: nextBlock)
+        return try await run(start: start, total: header.rows, byGlobalKey: byGlobalKey, nextBlock: nextBlock)
+    }
+
+    /// `text` without the white space around it. An id that starts and ends with a visible ASCII
+    /// character (nearly every id) is returned as it is, without Foundation's trimming.
+    static func trimmed(_ text: String) -> String {
+        func isVisibleASCII(_ byte: UInt8?) -> Bool { byte.map { $0 > 0x20 && $0 < 0x7F } ?? false }
+        if isVisibleASCII(text.utf8.first) && isVisibleASCII(text.utf8.last) { return text }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     /// Lines in an ids file, a last line without a newline included.
@@ -102,17 +111,20 @@ struct VectorImporter {
     /// Rows `first..<first + count` of the array as row-major Float32.
     static func readRows(file: InputFile, header: NpyHeader, first: Int, count: Int) throws -> [Float] {
         let columns = header.columns
-        var values = [Float](repeating: 0, count: count * columns)
+        var values: [Float]
         if !header.fortranOrder && header.itemSize == 4 {
-            try values.withUnsafeMutableBytes { out in
+            // Straight from the file (its mapping) into the array, with no zero-fill first.
+            values = try [Float](unsafeUninitializedCapacity: count * columns) { out, initialized in
                 try file.withBytes(at: header.dataOffset + first * columns * 4, count: count * columns * 4) { bytes in
-                    guard bytes.count == out.count else { throw CatalogError(.corruptData, "'\(file.path)' ends inside row \(first + count)") }
-                    out.copyMemory(from: UnsafeRawBufferPointer(bytes))
+                    guard bytes.count == out.count * 4 else { throw CatalogError(.corruptData, "'\(file.path)' ends inside row \(first + count)") }
+                    UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(bytes))
                 }
+                initialized = out.count
             }
             if header.bigEndian { for i in values.indices { values[i] = Float(bitPattern: values[i].bitPattern.byteSwapped) } }
             return values
         }
+        values = [Float](repeating: 0, count: count * columns)
         var raw = [UInt8](repeating: 0, count: count * header.itemSize * (header.fortranOrder ? 1 : columns))
         try values.withUnsafeMutableBufferPointer { out in
             try raw.withUnsafeMutableBytes { buffer in
@@ -184,9 +196,12 @@ struct VectorImporter {
     /// its task); then the commits are made durable.
     /// - Parameter nextBlock: the task parsing the next block, which also says how far the
     ///   import has got (in units of `total`), or nil at the end.
-    private func run(start: ContinuousClock.Instant, total: Int,
+    /// - Parameter byGlobalKey: which key map to start loading at once (NDJSON lines usually
+    ///   name rows by id; a file that does not only costs the load).
+    private func run(start: ContinuousClock.Instant, total: Int, byGlobalKey: Bool,
                      nextBlock: () throws -> Task<(Chunk, Int), any Error>?) async throws -> ImportReport {
         var resolver = KeyResolver(store: catalog.store, datasetID: space.datasetID)
+        resolver.prefetch(globalKeys: byGlobalKey)
         var report = ImportReport()
         var pending = try nextBlock()
         while let task = pending {
@@ -200,8 +215,8 @@ struct VectorImporter {
         return report
     }
 
-    /// Resolves a chunk's keys to slots, drops unknown rows (and, for NDJSON, all-zero vectors
-    /// under cosine) as line errors, and commits the rest.
+    /// Resolves a chunk's keys to slots, drops unknown rows as line errors, and commits the rest
+    /// (the parsers checked the values, all-zero vectors under cosine included, on their threads).
     private func commit(_ chunk: Chunk, resolver: inout KeyResolver, report: inout ImportReport) async throws {
         report.read += chunk.read
         let dimensions = space.dimensions
@@ -211,22 +226,15 @@ struct VectorImporter {
         var slots: [UInt32] = []
         kept.reserveCapacity(chunk.keys.count)
         slots.reserveCapacity(chunk.keys.count)
-        let checksZero = space.metric.normalizesVectors
-        chunk.values.withUnsafeBufferPointer { values in
-            for index in chunk.keys.indices {
-                let key = chunk.keys[index]
-                let byGlobalKey = chunk.byGlobalKey[index]
-                guard let slot = resolver.slot(key, byGlobalKey: byGlobalKey) else {
-                    errors.append(LineError(line: chunk.lines[index], reason: "unknown row \(byGlobalKey ? "global key" : "id") '\(key)'"))
-                    continue
-                }
-                if checksZero && Vectors.norm(UnsafeBufferPointer(rebasing: values[index * dimensions..<(index + 1) * dimensions])) == 0 {
-                    errors.append(LineError(line: chunk.lines[index], reason: "row '\(key)': \(Vectors.Problem.zeroVector)"))
-                    continue
-                }
-                kept.append(index)
-                slots.append(slot)
+        for index in chunk.keys.indices {
+            let key = chunk.keys[index]
+            let byGlobalKey = chunk.byGlobalKey[index]
+            guard let slot = resolver.slot(key, byGlobalKey: byGlobalKey) else {
+                errors.append(LineError(line: chunk.lines[index], reason: "unknown row \(byGlobalKey ? "global key" : "id") '\(key)'"))
+                continue
             }
+            kept.append(index)
+            slots.append(slot)
         }
         var batch = VectorBatch(dimensions: dimensions)
         batch.slots = slots
@@ -254,10 +262,30 @@ struct KeyResolver {
         self.datasetID = datasetID
     }
 
+    /// The id map being loaded ahead of the first chunk (see `prefetch`).
+    private var pendingIDs: Task<[String: UInt32], any Error>?
+    private var pendingGlobalKeys: Task<[String: UInt32], any Error>?
+
+    /// Starts loading a map in the background, so that it loads while the first block parses.
+    mutating func prefetch(globalKeys byGlobalKey: Bool) {
+        let (store, datasetID) = (store, datasetID)
+        let task = Task { try await store.slotsByKey(datasetID: datasetID, globalKeys: byGlobalKey) }
+        if byGlobalKey { pendingGlobalKeys = task } else { pendingIDs = task }
+    }
+
     /// Loads the maps a chunk needs, once.
     mutating func load(ids needsIDs: Bool, globalKeys needsGlobalKeys: Bool) async throws {
-        if needsIDs && ids == nil { ids = try await store.slotsByKey(datasetID: datasetID, globalKeys: false) }
-        if needsGlobalKeys && globalKeys == nil { globalKeys = try await store.slotsByKey(datasetID: datasetID, globalKeys: true) }
+        if needsIDs && ids == nil { ids = try await Self.value(of: pendingIDs, store: store, datasetID: datasetID, globalKeys: false) }
+        if needsGlobalKeys && globalKeys == nil {
+            globalKeys = try await Self.value(of: pendingGlobalKeys, store: store, datasetID: datasetID, globalKeys: true)
+        }
+    }
+
+    /// The prefetched map, or the map loaded now.
+    private static func value(of pending: Task<[String: UInt32], any Error>?, store: any Store, datasetID: String,
+                              globalKeys: Bool) async throws -> [String: UInt32] {
+        if let pending { return try await pending.value }
+        return try await store.slotsByKey(datasetID: datasetID, globalKeys: globalKeys)
     }
 
     /// The slot of a key (after `load`), or nil for an unknown row.
