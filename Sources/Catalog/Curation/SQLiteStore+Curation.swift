@@ -80,7 +80,7 @@ extension SQLiteStore {
     }
 
     public func clustering(spaceID: String) async throws -> ClusteringRun? {
-        try await read { db in
+        try await read { db -> ClusteringRun? in
             let space = try Self.spaceKey(db, spaceID)
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM clustering WHERE space_key = ?", arguments: [space.key]) else { return nil }
             let dimensions: Int = row["dimensions"], count: Int = row["cluster_count"]
@@ -190,7 +190,7 @@ extension SQLiteStore {
     }
 
     public func projection(spaceID: String) async throws -> ProjectionRun? {
-        try await read { db in
+        try await read { db -> ProjectionRun? in
             let space = try Self.spaceKey(db, spaceID)
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM projection WHERE space_key = ?", arguments: [space.key]) else { return nil }
             let blob: Data = row["model"]
@@ -268,6 +268,15 @@ extension SQLiteStore {
 
     static func blob(_ floats: [Float]) -> Data {
         floats.withUnsafeBufferPointer { Data(buffer: $0) }
+    }
+
+    /// The `count` floats of a blob written by `blob(_:)`, or nil for a blob of another size
+    /// (copied: a blob need not be aligned for Float).
+    static func floats(_ data: Data, dimensions count: Int) -> [Float]? {
+        guard data.count == count * MemoryLayout<Float>.size else { return nil }
+        var values = [Float](repeating: 0, count: count)
+        values.withUnsafeMutableBytes { out in data.withUnsafeBytes { out.copyMemory(from: $0) } }
+        return values
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {
