@@ -61,9 +61,14 @@ function showStatus(health) {
 }
 
 export function initAuth() {
-  // A key revoked while the page is open: ask again, then start over with the new one.
-  window.addEventListener('loupe:unauthorized', () => {
-    if (!asking) askForKey().then(() => location.reload());
+  // A key revoked while the page is open: ask again, then start over with the new one. A 401
+  // of a request sent before we signed in is not a reason to ask: the server says whether our
+  // cookie still holds a key.
+  window.addEventListener('loupe:unauthorized', async () => {
+    if (asking) return;
+    const health = await api.health().catch(() => null);
+    if (asking || !health || health.auth !== 'keys' || health.scope) return;
+    askForKey().then(() => location.reload());
   });
   $('#sign-out').addEventListener('click', async () => {
     await api.signOut().catch(() => {});
