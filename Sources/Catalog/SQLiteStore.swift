@@ -18,6 +18,9 @@ import GRDBSQLite
 ///   key range in slot order.
 public final class SQLiteStore: Store {
     let database: any DatabaseWriter
+    /// Tells whether anything was committed since (nil for the in-memory store, whose one
+    /// connection sees no other).
+    private let versionProbe: DataVersionProbe?
 
     /// Opens or creates the database file at `path` (WAL mode) and migrates it.
     /// - Throws: `storage` naming the file when it cannot be opened or migrated.
@@ -27,6 +30,7 @@ public final class SQLiteStore: Store {
         } catch {
             throw CatalogError(.storage, "cannot open the catalog database '\(path)'", underlying: error)
         }
+        versionProbe = DataVersionProbe(path: path)  // the pool made the file, WAL and all
         try migrate()
     }
 
@@ -37,6 +41,7 @@ public final class SQLiteStore: Store {
         } catch {
             throw CatalogError(.storage, "cannot open an in-memory database", underlying: error)
         }
+        versionProbe = nil
         try migrate()
     }
 
@@ -64,6 +69,10 @@ public final class SQLiteStore: Store {
             throw CatalogError(.storage, "cannot migrate the catalog database to the current schema", underlying: error)
         }
     }
+
+    /// SQLite's data version of the file, as a connection of its own sees it: it changes with
+    /// every commit by this process's writer or by another process.
+    public func changeToken() -> Int64? { versionProbe?.version() }
 
     // MARK: Running SQL
 
@@ -144,6 +153,11 @@ public final class SQLiteStore: Store {
 /// A list of values as one JSON array argument, for `IN (SELECT value FROM json_each(?))`.
 func jsonArray<S: Sequence>(_ values: S) -> String where S.Element: Encodable {
     (try? String(decoding: JSONEncoder().encode(Array(values)), as: UTF8.self)) ?? "[]"
+}
+
+/// Slots as one JSON array argument, written directly (search pages pass one per request).
+func jsonArray(_ slots: [UInt32]) -> String {
+    "[" + slots.map { String($0) }.joined(separator: ",") + "]"
 }
 
 extension SQLiteStore {

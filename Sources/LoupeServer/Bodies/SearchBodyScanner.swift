@@ -27,7 +27,7 @@ enum SearchBodyScanner {
         }
 
         mutating func skipWhitespace() {
-            while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+            while position < bytes.count, Self.isWhitespace(bytes[position]) { position += 1 }
         }
 
         mutating func consume(_ byte: UInt8) -> Bool {
@@ -98,12 +98,25 @@ enum SearchBodyScanner {
                 }
             default:
                 let start = position
-                while position < bytes.count, !Self.delimiters.contains(bytes[position]) { position += 1 }
+                while position < bytes.count, !Self.isDelimiter(bytes[position]) { position += 1 }
                 return position > start
             }
         }
 
-        static let delimiters: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ":")]
+        // Byte classes as switches, not set lookups: they run on every byte of a 4 KB vector body.
+        static func isWhitespace(_ byte: UInt8) -> Bool {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D: true
+            default: false
+            }
+        }
+
+        static func isDelimiter(_ byte: UInt8) -> Bool {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ":"): true
+            default: false
+            }
+        }
 
         /// `[n, n, …]` of JSON numbers, or nil when anything else is there.
         mutating func floatArray() -> [Float]? {
