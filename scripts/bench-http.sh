@@ -55,10 +55,11 @@ memory = next(l for l in lines if l.get("bench") == "http-memory")
 prepare = next(l for l in lines if l.get("bench") == "http-prepare")
 def fmt(v, d=2):
     return "–" if v is None else f"{v:.{d}f}"
-print("| mode | clients | QPS | p50 ms | p99 ms | recall@10 |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
+print("| mode | clients | QPS | p50 ms | p99 ms | recall@10 | server CPU ms/req | client CPU ms/req |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for r in rows:
-    print(f"| {r['mode']} | {r['clients']} | {fmt(r['qps'], 0)} | {fmt(r['p50_ms'], 3)} | {fmt(r['p99_ms'], 3)} | {fmt(r.get('recall_at_k'), 4)} |")
+    print(f"| {r['mode']} | {r['clients']} | {fmt(r['qps'], 0)} | {fmt(r['p50_ms'], 3)} | {fmt(r['p99_ms'], 3)} | {fmt(r.get('recall_at_k'), 4)} "
+          f"| {fmt(r.get('server_cpu_ms_per_request'), 3)} | {fmt(r.get('client_cpu_ms_per_request'), 3)} |")
 print()
 print(f"HTTP / in-process throughput at {rows[-1]['clients']} clients: own client {fmt(summary.get('own_client_ratio'))}×, "
       f"wrk {fmt(summary.get('wrk_ratio'))}× (target ≥ 0.5×)")

@@ -159,11 +159,17 @@ struct HTTPBenchmark {
                 group.addTask {
                     var latencies: [Double] = []
                     var number = client * 7919
-                    while BenchClock.now() < deadline {
-                        let begin = BenchClock.now()
+                    // A closed loop: each request is issued when the previous one ends, and its
+                    // latency runs from then, so the time a client waits for a thread counts
+                    // (a search never suspends, so the clients take turns at `Task.yield`).
+                    var begin = BenchClock.now()
+                    while begin < deadline {
                         try await request(number)
-                        latencies.append(BenchClock.now() - begin)
+                        let end = BenchClock.now()
+                        latencies.append(end - begin)
+                        begin = end
                         number += 1
+                        await Task.yield()
                     }
                     return latencies
                 }
@@ -178,6 +184,10 @@ struct HTTPBenchmark {
     struct LoadResult {
         let latencies: [Double]
         let seconds: Double
+        /// CPU seconds the server and the load generator spent during the load, when measured:
+        /// on a shared machine, the per-request cost that the wall clock hides.
+        var serverCPU: Double?
+        var clientCPU: Double?
         var qps: Double { Double(latencies.count) / seconds }
 
         func line(mode: String, clients: Int, recall: Double?) -> JSONLine {
@@ -190,6 +200,8 @@ struct HTTPBenchmark {
             line.add("p50_ms", BenchClock.quantile(latencies, 0.5) * 1e3, digits: 3)
             line.add("p99_ms", BenchClock.quantile(latencies, 0.99) * 1e3, digits: 3)
             line.add("recall_at_k", recall, digits: 4)
+            line.add("server_cpu_ms_per_request", serverCPU.map { $0 * 1e3 / Double(max(latencies.count, 1)) }, digits: 4)
+            line.add("client_cpu_ms_per_request", clientCPU.map { $0 * 1e3 / Double(max(latencies.count, 1)) }, digits: 4)
             return line
         }
     }
@@ -203,6 +215,16 @@ struct HTTPBenchmark {
         var baseURL: String { "http://127.0.0.1:\(port)" }
         static let searchPath = "/v1/datasets/\(HTTPBenchmark.dataset)/spaces/\(HTTPBenchmark.space)/search"
         var searchURL: String { baseURL + Self.searchPath }
+
+        /// CPU seconds (user + system) the server has used so far, from `/proc/<pid>/stat`.
+        func cpuSeconds() -> Double? {
+            guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // Fields after the command name: state is field 3, utime 14, stime 15.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+            return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        }
 
         func stop() {
             guard process.isRunning else { return }
@@ -293,8 +315,12 @@ struct HTTPBenchmark {
         _ = try await LoopbackHTTPLoad.run(
             port: server.port, path: Server.searchPath, bodies: bodies, clients: clients, duration: min(2, duration), check: check)
         log("http: own load generator, \(clients) keep-alive connections, \(duration) s …")
-        let load = try await LoopbackHTTPLoad.run(
+        let serverBefore = server.cpuSeconds()
+        let clientBefore = BenchClock.cpuSeconds()
+        var load = try await LoopbackHTTPLoad.run(
             port: server.port, path: Server.searchPath, bodies: bodies, clients: clients, duration: duration, check: check)
+        load.clientCPU = BenchClock.cpuSeconds() - clientBefore
+        load.serverCPU = serverBefore.flatMap { before in server.cpuSeconds().map { $0 - before } }
         return (load, Self.recall(found, truth: truth))
     }
 
@@ -312,10 +338,15 @@ struct HTTPBenchmark {
         ]
         let output = Pipe()
         process.standardOutput = output
+        let serverBefore = server.cpuSeconds()
+        let wrkBefore = BenchClock.cpuSeconds(children: true)
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw BenchError("wrk failed: \(text)") }
+        let requests = text.split(separator: "\n").first { $0.contains(" requests in ") }
+            .flatMap { Double($0.split(separator: " ").first ?? "") } ?? .nan
+        let serverCPU = serverBefore.flatMap { before in server.cpuSeconds().map { $0 - before } }
         var line = JSONLine()
         line.add("bench", "http")
         line.add("mode", "http-wrk")
@@ -323,10 +354,11 @@ struct HTTPBenchmark {
         line.add("qps", Self.wrkValue(text, after: "Requests/sec:"), digits: 1)
         line.add("p50_ms", Self.wrkLatency(text, percentile: "50%"), digits: 3)
         line.add("p99_ms", Self.wrkLatency(text, percentile: "99%"), digits: 3)
+        line.add("server_cpu_ms_per_request", serverCPU.map { $0 * 1e3 / requests }, digits: 4)
+        line.add("client_cpu_ms_per_request", (BenchClock.cpuSeconds(children: true) - wrkBefore) * 1e3 / requests, digits: 4)
         line.add("non_2xx", Int(Self.wrkValue(text, after: "Non-2xx or 3xx responses:") ?? 0))
         return (line, Self.wrkValue(text, after: "Requests/sec:"))
     }
-
     static func wrkValue(_ text: String, after label: String) -> Double? {
         guard let range = text.range(of: label) else { return nil }
         return Double(text[range.upperBound...].split(whereSeparator: \.isWhitespace).first ?? "")
