@@ -74,7 +74,7 @@ actor JobRunner {
         let store = store
         let models = models
         let indexes = indexes
-        tasks[job.id] = Task.detached { [weak self] in
+        tasks[job.id] = Task.detached(executorPreference: BackgroundExecutor.shared) { [weak self] in
             var job = job
             do {
                 try await EmbeddingJob(store: store, models: models, indexes: indexes).run(&job)

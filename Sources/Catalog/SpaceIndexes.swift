@@ -130,10 +130,12 @@ actor SpaceIndexes {
     }
 
     /// Loads the index file if it is current, else rebuilds from the store and saves — off the
-    /// actor, so searches of other spaces go on meanwhile.
+    /// actor and on the background threads, so searches of other spaces go on meanwhile.
     private func load(_ space: EmbeddingSpace, start: ContinuousClock.Instant) async throws -> (loaded: LoadedIndex, report: IndexReport) {
         entries[space.id] = nil
-        let (loaded, reason) = try await Task.detached { [self] in try await loadOrRebuild(space) }.value
+        let (loaded, reason) = try await Task.detached(executorPreference: BackgroundExecutor.shared) { [self] in
+            try await loadOrRebuild(space)
+        }.value
         entries[space.id] = Entry(loaded: loaded, dirty: false)
         if let reason { lastRebuildReason[space.id] = reason }
         return (loaded, report(loaded, source: reason == nil ? "file" : "rebuilt", reason: reason, start: start))
