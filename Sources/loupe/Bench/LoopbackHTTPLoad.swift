@@ -65,7 +65,12 @@ enum LoopbackHTTPLoad {
                         return results.count == count ? results : nil
                     }
                     guard let finished else { return }
-                    continuation.resume(with: Result { try (0..<count).map { try finished[$0]!.get() } })
+                    continuation.resume(with: Result {
+                        try (0..<count).map { index in
+                            guard let result = finished[index] else { throw BenchError("load thread \(index) left no result") }
+                            return try result.get()
+                        }
+                    })
                 }
                 thread.stackSize = 1 << 20
                 thread.start()
@@ -82,10 +87,16 @@ final class LoopbackConnection {
     private var scratch = [UInt8](repeating: 0, count: 1 << 16)
 
     init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw BenchError("socket() failed: errno \(errno)") }
+        guard let fd = Self.connectedSocket(port: port) else { throw BenchError("cannot connect to 127.0.0.1:\(port): errno \(errno)") }
+        self.fd = fd
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// A TCP socket connected to `127.0.0.1:port`, or nil.
+    static func connectedSocket(port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -95,8 +106,9 @@ final class LoopbackConnection {
         }
         guard connected else {
             Glibc.close(fd)
-            throw BenchError("cannot connect to 127.0.0.1:\(port): errno \(errno)")
+            return nil
         }
+        return fd
     }
 
     func close() { Glibc.close(fd) }
