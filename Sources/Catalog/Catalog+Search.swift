@@ -17,7 +17,7 @@ extension Catalog {
     ///   (a text or image query to a space without a model that takes it), `dimensionMismatch`
     ///   (a vector of the wrong length), `invalidVector` (NaN, or an anchor without a vector).
     public func search(_ request: SearchRequest) async throws -> SearchResponse {
-        let space = try await self.space(request.space, in: request.dataset)
+        let space = try await resolvedSpaces.space(request.space, in: request.dataset, store: store)
         return try await SearchService(catalog: self, space: space).run(request)
     }
 

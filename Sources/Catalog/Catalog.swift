@@ -59,6 +59,8 @@ public final class Catalog: Sendable {
     public let store: any Store
     let indexes: SpaceIndexes
     let jobRunner: JobRunner
+    /// Spaces the search path resolved, while the store is unchanged.
+    let resolvedSpaces = ResolvedSpaces()
 
     /// Opens (creating if needed) the catalog in `configuration.dataDirectory`: the SQLite
     /// database `catalog.sqlite`, migrated to the current schema, and the index folder

@@ -89,7 +89,7 @@ actor JobRunner {
         let store = store
         let models = models
         let indexes = indexes
-        tasks[job.id] = Task.detached { [weak self] in
+        tasks[job.id] = Task.detached(executorPreference: BackgroundExecutor.shared) { [weak self] in
             var job = job
             do {
                 switch job.kind {

@@ -150,24 +150,27 @@ extension SQLiteStore {
         }
     }
 
-    /// Rows with their metadata and labels, by slot.
+    /// Rows with their metadata and labels, by slot. The statements are prepared once per
+    /// connection: search pages with rows run this on every request.
     static func fetchRows(_ db: Database, datasetKey: Int64, slots: [UInt32]) throws -> [UInt32: DataRow] {
         guard !slots.isEmpty else { return [:] }
         let list = jsonArray(slots)
         var rows: [UInt32: DataRow] = [:]
         rows.reserveCapacity(slots.count)
-        let cursor = try Row.fetchCursor(db, sql: """
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT slot, id, global_key, row_data, media_type FROM data_row
             WHERE dataset_key = ? AND slot IN (SELECT value FROM json_each(?))
-            """, arguments: [datasetKey, list])
+            """), arguments: [datasetKey, list])
         while let row = try cursor.next() {
             let slot = UInt32(row[0] as Int64)
             rows[slot] = DataRow(id: row[1], globalKey: row[2], rowData: row[3], mediaType: MediaType(rawValue: row[4]) ?? .text)
         }
-        let types = Dictionary(try fetchFields(db, datasetKey: datasetKey).map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
-        let values = try Row.fetchCursor(db, sql: """
+        var types: [String: FieldType] = [:]
+        let fields = try Row.fetchCursor(db.cachedStatement(sql: "SELECT name, type FROM field WHERE dataset_key = ?"), arguments: [datasetKey])
+        while let field = try fields.next() { types[field[0]] = FieldType(rawValue: field[1]) ?? .string }
+        let values = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT slot, field, text, number FROM row_value WHERE dataset_key = ? AND slot IN (SELECT value FROM json_each(?))
-            """, arguments: [datasetKey, list])
+            """), arguments: [datasetKey, list])
         while let value = try values.next() {
             let slot = UInt32(value[0] as Int64)
             let field: String = value[1]
@@ -183,10 +186,10 @@ extension SQLiteStore {
             }
             rows[slot]?.metadata[field] = metadata
         }
-        let labels = try Row.fetchCursor(db, sql: """
+        let labels = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT slot, kind, class, confidence, source FROM label WHERE dataset_key = ? AND slot IN (SELECT value FROM json_each(?))
             ORDER BY slot, kind, confidence DESC, class
-            """, arguments: [datasetKey, list])
+            """), arguments: [datasetKey, list])
         while let label = try labels.next() {
             let slot = UInt32(label[0] as Int64)
             rows[slot]?.labels.append(Label(className: label[2], kind: LabelKind(rawValue: label[1]) ?? .groundTruth,

@@ -22,6 +22,9 @@ public final class SQLiteStore: Store {
     let database: any DatabaseWriter
     /// The vectors' plane files.
     let vectorFiles: VectorFiles
+    /// Tells whether anything was committed since (nil for the in-memory store, whose one
+    /// connection sees no other).
+    private let versionProbe: DataVersionProbe?
 
     /// Opens or creates the database file at `path` (WAL mode) with its vector folder
     /// `<path>-vectors`, and migrates it (moving vectors out of a version-1 database's `vector`
@@ -35,6 +38,7 @@ public final class SQLiteStore: Store {
             throw CatalogError(.storage, "cannot open the catalog database '\(path)'", underlying: error)
         }
         vectorFiles = try VectorFiles(databasePath: path)
+        versionProbe = DataVersionProbe(path: path)  // the pool made the file, WAL and all
         try migrate()
     }
 
@@ -47,6 +51,7 @@ public final class SQLiteStore: Store {
             throw CatalogError(.storage, "cannot open an in-memory database", underlying: error)
         }
         vectorFiles = try VectorFiles()
+        versionProbe = nil
         try migrate()
     }
 
@@ -78,6 +83,10 @@ public final class SQLiteStore: Store {
             throw CatalogError(.storage, "cannot migrate the catalog database to the current schema", underlying: error)
         }
     }
+
+    /// SQLite's data version of the file, as a connection of its own sees it: it changes with
+    /// every commit by this process's writer or by another process.
+    public func changeToken() -> Int64? { versionProbe?.version() }
 
     // MARK: Running SQL
 
@@ -158,6 +167,11 @@ public final class SQLiteStore: Store {
 /// A list of values as one JSON array argument, for `IN (SELECT value FROM json_each(?))`.
 func jsonArray<S: Sequence>(_ values: S) -> String where S.Element: Encodable {
     (try? String(decoding: JSONEncoder().encode(Array(values)), as: UTF8.self)) ?? "[]"
+}
+
+/// Slots as one JSON array argument, written directly (search pages pass one per request).
+func jsonArray(_ slots: [UInt32]) -> String {
+    "[" + slots.map { String($0) }.joined(separator: ",") + "]"
 }
 
 extension SQLiteStore {

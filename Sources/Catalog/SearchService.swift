@@ -46,7 +46,7 @@ struct SearchService {
         let neighbors = result.neighbors.filter { !excluded.contains($0.id) }
         let page = Array(neighbors.dropFirst(offset).prefix(request.k))
         let slots = page.map(\.id)
-        let ids = try await catalog.store.rowIDs(slots: slots, datasetID: space.datasetID)
+        let ids = try await loaded.rowIDs.ids(of: slots, store: catalog.store)
         let rows = request.includeRows ? try await catalog.store.rows(slots: slots, datasetID: space.datasetID) : [:]
         let hits = page.compactMap { neighbor -> SearchHit? in
             guard let id = ids[neighbor.id] else { return nil }

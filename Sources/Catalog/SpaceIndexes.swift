@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VectorIndex
 import VectorMath
 
@@ -11,6 +12,13 @@ struct LoadedIndex: Sendable {
     let generation: Int
     /// One past the highest slot in the index (for sampling).
     let slotBound: UInt32
+    /// The row ids of the dataset's slots, loaded with the index.
+    let rowIDs: RowIDTable
+
+    /// The same index at another generation, after a write changed it in place.
+    func advanced(to generation: Int, slotBound: UInt32) -> LoadedIndex {
+        LoadedIndex(index: index, kind: kind, generation: generation, slotBound: slotBound, rowIDs: rowIDs)
+    }
 
     /// A seeded uniform sample (with replacement) of up to `SearchRequest.percentileSampleSize`
     /// slots in the index and in `filter`.
@@ -75,7 +83,11 @@ actor SpaceIndexes {
     let directory: String?
     let store: any Store
     let threads: Int
-    private var entries: [String: Entry] = [:]
+    private var entries: [String: Entry] = [:] {
+        didSet { published.withLock { $0 = entries.mapValues(\.loaded) } }
+    }
+    /// `entries` as searches read them: without a hop onto the actor.
+    private nonisolated let published = Mutex<[String: LoadedIndex]>([:])
     /// Loads and rebuilds under way, by space: a second caller waits for the first (the actor is
     /// re-entered while a rebuild awaits the store).
     private var preparing: [String: Task<(loaded: LoadedIndex, report: IndexReport), any Error>] = [:]
@@ -88,17 +100,23 @@ actor SpaceIndexes {
         self.threads = threads
     }
 
-    /// The index of `space` at the space's generation: the loaded one if current, else its file
-    /// if current, else rebuilt from the store (and saved).
-    func index(for space: EmbeddingSpace) async throws -> LoadedIndex {
-        try await prepare(space).loaded
+    /// The index of `space` at the space's generation: the loaded one if current (read without
+    /// entering the actor), else its file if current, else rebuilt from the store (and saved).
+    nonisolated func index(for space: EmbeddingSpace) async throws -> LoadedIndex {
+        if let loaded = published.withLock({ $0[space.id] }), Self.isCurrent(loaded, for: space) { return loaded }
+        return try await prepare(space).loaded
+    }
+
+    /// Whether `loaded` reflects the space as it is: its generation, and the index kind its
+    /// settings want at its size.
+    private static func isCurrent(_ loaded: LoadedIndex, for space: EmbeddingSpace) -> Bool {
+        loaded.generation == space.generation && space.index.usesHNSW(count: space.vectorCount) == (loaded.kind == "hnsw")
     }
 
     /// Loads or rebuilds like `index(for:)` and says how.
     func prepare(_ space: EmbeddingSpace) async throws -> (loaded: LoadedIndex, report: IndexReport) {
         let start = ContinuousClock.now
-        if let entry = entries[space.id], entry.loaded.generation == space.generation,
-           space.index.usesHNSW(count: space.vectorCount) == (entry.loaded.kind == "hnsw") {
+        if let entry = entries[space.id], Self.isCurrent(entry.loaded, for: space) {
             return (entry.loaded, report(entry.loaded, source: "memory", reason: nil, start: start))
         }
         if let running = preparing[space.id] {
@@ -112,10 +130,12 @@ actor SpaceIndexes {
     }
 
     /// Loads the index file if it is current, else rebuilds from the store and saves — off the
-    /// actor, so searches of other spaces go on meanwhile.
+    /// actor and on the background threads, so searches of other spaces go on meanwhile.
     private func load(_ space: EmbeddingSpace, start: ContinuousClock.Instant) async throws -> (loaded: LoadedIndex, report: IndexReport) {
         entries[space.id] = nil
-        let (loaded, reason) = try await Task.detached { [self] in try await loadOrRebuild(space) }.value
+        let (loaded, reason) = try await Task.detached(executorPreference: BackgroundExecutor.shared) { [self] in
+            try await loadOrRebuild(space)
+        }.value
         entries[space.id] = Entry(loaded: loaded, dirty: false)
         if let reason { lastRebuildReason[space.id] = reason }
         return (loaded, report(loaded, source: reason == nil ? "file" : "rebuilt", reason: reason, start: start))
@@ -123,14 +143,15 @@ actor SpaceIndexes {
 
     /// The index from its file, or rebuilt and saved; with why it was rebuilt (nil: from the file).
     private nonisolated func loadOrRebuild(_ space: EmbeddingSpace) async throws -> (LoadedIndex, String?) {
+        let rowIDs = try await RowIDTable.load(datasetID: space.datasetID, store: store)
         var reason = "no index file"
         if let paths = paths(space.id) {
-            switch loadFile(space: space, paths: paths) {
+            switch loadFile(space: space, paths: paths, rowIDs: rowIDs) {
             case .success(let loaded): return (loaded, nil)
             case .failure(let why): reason = why.message
             }
         }
-        let loaded = try await rebuild(space)
+        let loaded = try await rebuild(space, rowIDs: rowIDs)
         if let paths = paths(space.id) { try Self.write(loaded, spaceID: space.id, to: paths) }
         return (loaded, reason)
     }
@@ -143,7 +164,7 @@ actor SpaceIndexes {
     /// Builds the index of `space` from its stored vectors. It is marked with the generation
     /// read before the scan: a write landing during the scan makes it stale (rebuilt again at
     /// its next use), never silently incomplete.
-    private nonisolated func rebuild(_ space: EmbeddingSpace) async throws -> LoadedIndex {
+    private nonisolated func rebuild(_ space: EmbeddingSpace, rowIDs: RowIDTable) async throws -> LoadedIndex {
         let generation = try await store.space(space.id, datasetID: space.datasetID).generation
         let hnsw = space.index.usesHNSW(count: space.vectorCount)
         let index: any VectorIndex
@@ -171,7 +192,7 @@ actor SpaceIndexes {
             slotBound = last + 1
             after = last
         }
-        return LoadedIndex(index: index, kind: hnsw ? "hnsw" : "flat", generation: generation, slotBound: slotBound)
+        return LoadedIndex(index: index, kind: hnsw ? "hnsw" : "flat", generation: generation, slotBound: slotBound, rowIDs: rowIDs)
     }
 
     private nonisolated func paths(_ spaceID: String) -> (index: String, sidecar: String)? {
@@ -179,7 +200,7 @@ actor SpaceIndexes {
         return (directory + "/" + spaceID + ".loupeidx", directory + "/" + spaceID + ".json")
     }
 
-    private nonisolated func loadFile(space: EmbeddingSpace, paths: (index: String, sidecar: String)) -> Result<LoadedIndex, CatalogError> {
+    private nonisolated func loadFile(space: EmbeddingSpace, paths: (index: String, sidecar: String), rowIDs: RowIDTable) -> Result<LoadedIndex, CatalogError> {
         guard FileManager.default.fileExists(atPath: paths.index) else { return .failure(.invalid("no index file")) }
         guard let data = FileManager.default.contents(atPath: paths.sidecar),
               let sidecar = try? JSONDecoder().decode(Sidecar.self, from: data) else {
@@ -200,7 +221,8 @@ actor SpaceIndexes {
             guard index.dimensions == space.dimensions, index.metric == space.metric, index.count == space.vectorCount else {
                 return .failure(.invalid("the index file does not match the space (dimensions, metric or count)"))
             }
-            return .success(LoadedIndex(index: index, kind: sidecar.kind, generation: sidecar.generation, slotBound: sidecar.slotBound))
+            return .success(LoadedIndex(index: index, kind: sidecar.kind, generation: sidecar.generation, slotBound: sidecar.slotBound,
+                                        rowIDs: rowIDs))
         } catch {
             return .failure(.invalid("the index file cannot be read: \(error)"))
         }
@@ -220,8 +242,7 @@ actor SpaceIndexes {
             entries[spaceID] = nil
             return
         }
-        entry.loaded = LoadedIndex(index: entry.loaded.index, kind: entry.loaded.kind, generation: generation,
-                                   slotBound: max(entry.loaded.slotBound, (slots.max() ?? 0) + 1))
+        entry.loaded = entry.loaded.advanced(to: generation, slotBound: max(entry.loaded.slotBound, (slots.max() ?? 0) + 1))
         entry.dirty = true
         entries[spaceID] = entry
     }
@@ -234,8 +255,7 @@ actor SpaceIndexes {
             return
         }
         entry.loaded.index.remove(slots)
-        entry.loaded = LoadedIndex(index: entry.loaded.index, kind: entry.loaded.kind, generation: space.generation,
-                                   slotBound: entry.loaded.slotBound)
+        entry.loaded = entry.loaded.advanced(to: space.generation, slotBound: entry.loaded.slotBound)
         entry.dirty = true
         entries[space.id] = entry
     }

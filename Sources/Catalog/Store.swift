@@ -67,6 +67,10 @@ public protocol Store: CurationStore {
     func space(_ reference: String, datasetID: String) async throws -> EmbeddingSpace
     /// Deletes a space and its vectors.
     func deleteSpace(id: String) async throws
+    /// A token that changes whenever anything in the store changes (a commit by this process or
+    /// by another), read without waiting for the store's queues; nil when the store cannot tell
+    /// cheaply. What was read while the token stays the same is still current.
+    func changeToken() -> Int64?
 
     // MARK: Vectors
 
@@ -133,6 +137,11 @@ public protocol Store: CurationStore {
     func jobs(states: Set<Job.State>?) async throws -> [Job]
     /// Writes a job's state, progress and error.
     func updateJob(_ job: Job) async throws
+}
+
+extension Store {
+    /// No cheap change token: callers read the store every time.
+    public func changeToken() -> Int64? { nil }
 }
 
 /// What `putRows` did.

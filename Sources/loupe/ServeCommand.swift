@@ -4,6 +4,8 @@ import Foundation
 import Hummingbird
 import Logging
 import LoupeServer
+import NIOCore
+import NIOPosix
 
 /// `loupe serve`: the HTTP API over the catalog in a data directory, until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -39,6 +41,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Print the OpenAPI document the server serves at /openapi.json, and exit.")
     var printOpenAPI = false
 
+    /// Where the server's Swift tasks run.
+    enum Executor: String, ExpressibleByArgument, CaseIterable {
+        /// SwiftNIO's event loops take over Swift's global executor: a request's handler runs on
+        /// the thread that read it, with no hop between the network and the route.
+        case eventLoops = "event-loops"
+        /// Swift's cooperative pool, beside NIO's event loops.
+        case cooperative
+    }
+
+    @Option(help: "Where request handlers run: 'event-loops' (no thread hop per request) or 'cooperative' (Swift's own pool).")
+    var executor = Executor.eventLoops
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0…65535") }
         guard maxBodyMiB > 0, maxUploadMiB > 0 else { throw ValidationError("--max-body-mib and --max-upload-mib must be positive") }
@@ -49,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
         if printOpenAPI {
             print(OpenAPIDocument.document.jsonText)
             return
+        }
+        if executor == .eventLoops, !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+            FileHandle.standardError.write(Data("warning: NIO's event loops could not take over Swift's global executor; running on the cooperative pool\n".utf8))
         }
         let arguments = ServerConfiguration(
             hostname: host, port: port, dataDirectory: dataDirectory, logLevel: logLevel.flatMap(Logger.Level.init(rawValue:)),

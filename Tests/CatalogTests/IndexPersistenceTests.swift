@@ -94,4 +94,38 @@ import TestSupport
         #expect(index.kind == "hnsw" && index.vectors == 399)
         #expect(try await top(fixture.catalog, TestData.row(more, 100, dimensions: 16)).first == "r100")
     }
+
+    @Test func searchFollowsAnotherProcessReplacingTheDatasetUnderTheSameNames() async throws {
+        let fixture = try await CatalogFixture(rows: 300, dimensions: 16, index: Self.hnsw)
+        let values = try await importVectors(fixture)
+        let query = TestData.row(values, 5, dimensions: 16)
+        #expect(try await top(fixture.catalog, query).first == "r5")  // space, index and row ids now in memory
+        // Another process deletes the dataset and makes it again under the same names: the
+        // same slots now hold other rows.
+        let other = try await Catalog.open(CatalogConfiguration(dataDirectory: fixture.folder.path, runsJobs: false))
+        try await other.deleteDataset("test")
+        _ = try await other.createDataset(NewDataset(name: "test"))
+        _ = try await other.addRows((0..<300).map { NewDataRow(id: "x\($0)", rowData: "row \($0)", mediaType: .text) }, to: "test")
+        _ = try await other.createSpace(NewEmbeddingSpace(name: "vecs", dimensions: 16, metric: .cosine, index: Self.hnsw), in: "test")
+        let path = fixture.write("x.ndjson", CatalogFixture.ndjson(values, dimensions: 16, prefix: "x"))
+        _ = try await other.importVectors(.ndjson(path: path), into: "vecs", in: "test")
+        #expect(try await top(fixture.catalog, query).first == "x5")
+        await other.close()
+    }
+
+    @Test func rowsAddedAfterTheIndexLoadedAnswerWithTheirIDs() async throws {
+        let fixture = try await CatalogFixture(rows: 300, dimensions: 16, index: Self.hnsw)
+        _ = try await importVectors(fixture)
+        _ = try await fixture.catalog.prepareIndex(space: "vecs", in: "test")
+        let far = CatalogFixture.vectors(count: 2, dimensions: 16, seed: 404)
+        _ = try await fixture.catalog.addRows([NewDataRow(id: "late-0", rowData: "late", mediaType: .text),
+                                               NewDataRow(id: "late-1", rowData: "late", mediaType: .text)], to: "test")
+        _ = try await fixture.catalog.putVectors([("late-0", TestData.row(far, 0, dimensions: 16)), ("late-1", TestData.row(far, 1, dimensions: 16))],
+                                                 into: "vecs", in: "test")
+        #expect(try await fixture.catalog.prepareIndex(space: "vecs", in: "test").source == "memory")
+        #expect(try await top(fixture.catalog, TestData.row(far, 1, dimensions: 16)).first == "late-1")
+        #expect(try await top(fixture.catalog, TestData.row(far, 0, dimensions: 16)).first == "late-0")
+        try await fixture.catalog.deleteRows(["late-1"], from: "test")
+        #expect(try await !top(fixture.catalog, TestData.row(far, 1, dimensions: 16)).contains("late-1"))
+    }
 }

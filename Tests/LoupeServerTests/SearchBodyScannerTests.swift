@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import LoupeServer
 
@@ -20,6 +21,21 @@ struct SearchBodyScannerTests {
         }
         #expect(try Self.decode(#"{"vector": [-0, 0.5, 1E3, -2.5e-3, 1e+2]}"#).vector == [0, 0.5, 1000, -0.0025, 100])
         #expect(try Self.decode(#"{"vector": []}"#).vector == [])
+    }
+
+    @Test("Numbers on and off the fast path (many digits, far exponents, zeros) read as strtod reads them")
+    func slowPathNumbers() throws {
+        let numbers = ["123456789012345678", "0.1234567890123456789", "1e30", "-1e-30", "1e22", "1e23", "1e-22", "1e-23",
+                       "-0", "0e5", "-0.0e-400", "0.000000000000000000000000001", "9007199254740993", "3.4028235e38", "1.17549435e-38",
+                       "1.401298e-45", "0.30000000000000004", "100000000000000000000000"]
+        let text = "{\"vector\": [" + numbers.joined(separator: ",") + "]}"
+        let reference = numbers.map { Float(strtod($0, nil)) }
+        let fast = try #require(try Self.decode(text).vector)
+        #expect(fast.map(\.bitPattern) == reference.map(\.bitPattern))
+        var random = SeededGenerator(seed: 23)
+        let printed = (0..<2000).map { _ in String(Float.random(in: -1...1, using: &random) * Float(pow(10, Double.random(in: -8...8, using: &random)))) }
+        let read = try #require(try Self.decode("{\"vector\": [" + printed.joined(separator: ",") + "]}").vector)
+        #expect(read.map(\.bitPattern) == printed.map { Float(strtod($0, nil)).bitPattern })
     }
 
     @Test("Only the top-level vector is taken; strings and nested members named vector are left alone")

@@ -12,11 +12,13 @@ public final class APIKeyStore: Sendable {
     /// The JSON file.
     public let fileURL: URL
 
+    /// The keys as last read, with the stamp of the file they came from (nil: no file). Every
+    /// request checks the stamp (one `stat`), so a missing file is remembered too.
     private struct Snapshot {
         var stamp: FileStamp?
         var keys: [APIKey]
     }
-    private let cache = Mutex(Snapshot(stamp: nil, keys: []))
+    private let cache = Mutex<Snapshot?>(nil)
 
     /// The store of the data directory `directory` (the file need not exist yet).
     public init(directory: URL) {
@@ -67,7 +69,7 @@ public final class APIKeyStore: Sendable {
 
     private func current() throws -> [APIKey] {
         let stamp = FileStamp(path: fileURL.path)
-        if let keys = cache.withLock({ $0.stamp != nil && $0.stamp == stamp ? $0.keys : nil }) { return keys }
+        if let keys = cache.withLock({ $0.flatMap { $0.stamp == stamp ? $0.keys : nil } }) { return keys }
         let keys = try read()
         cache.withLock { $0 = Snapshot(stamp: stamp, keys: keys) }
         return keys
@@ -113,7 +115,7 @@ public final class APIKeyStore: Sendable {
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(KeyFile(keys: keys)), to: fileURL, mode: 0o600)
-        cache.withLock { $0 = Snapshot(stamp: nil, keys: []) }
+        cache.withLock { $0 = nil }
         return result
     }
 }

@@ -114,22 +114,23 @@ extension Parameters {
 /// The API's JSON: snake_case keys (as the catalog's NDJSON and the CLI's `--json`), ISO 8601
 /// dates. Dictionary keys (metadata fields) are left as they are.
 enum APIJSON {
-    /// The decoder for request bodies.
-    static var decoder: JSONDecoder {
+    /// The decoder for request bodies (one for every request: never change its settings).
+    static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .iso8601
         return decoder
-    }
+    }()
 
-    /// The encoder for responses: keys snake_cased so that `rowIDs` reads `row_ids`.
-    static var encoder: JSONEncoder {
+    /// The encoder for responses: keys snake_cased so that `rowIDs` reads `row_ids` (one for
+    /// every request: never change its settings).
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .custom { path in SnakeKey(snakeCase(path.last?.stringValue ?? "")) }
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
-    }
+    }()
 
     /// `createdAt` → `created_at`, `rowIDs` → `row_ids`, `efConstruction` → `ef_construction`:
     /// an underscore before each capital that follows a lower-case letter or digit, all lower-cased.

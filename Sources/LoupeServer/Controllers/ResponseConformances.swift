@@ -8,7 +8,6 @@ extension DataRow: ResponseEncodable {}
 extension RowPage: ResponseEncodable {}
 extension EmbeddingSpace: ResponseEncodable {}
 extension ImportReport: ResponseEncodable {}
-extension SearchResponse: ResponseEncodable {}
 extension Job: ResponseEncodable {}
 extension Selection: ResponseEncodable {}
 extension Slice: ResponseEncodable {}

@@ -11,7 +11,9 @@ import Foundation
 /// directory as a child process, drives it with its own keep-alive load generator
 /// (plain SwiftNIO, `--clients` connections on loopback) and, with `--wrk-script`, with `wrk`,
 /// then reads the server's resident memory from `/proc/<pid>/status` and stops it with SIGTERM.
-/// Every query is a 384-d vector near a stored one (seeded), `k = 10`, without rows.
+/// Every query is a 384-d vector near a stored one (seeded), `k = 10`, without rows. The recall@k
+/// of the in-process and the HTTP answers to every query, against an exact scan, is reported
+/// beside their speed, so that speed is never bought with recall.
 struct HTTPBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "http",
@@ -41,6 +43,9 @@ struct HTTPBenchCommand: AsyncParsableCommand {
     @Option(help: "Results per query.")
     var k = 10
 
+    @Option(help: "Extra options for the `loupe serve` child, space-separated (e.g. \"--executor cooperative\").")
+    var serveArgs = ""
+
     @Option(help: "A wrk Lua script that posts the query bodies (scripts/bench-http.lua); wrk must be on PATH.")
     var wrkScript: String?
 
@@ -53,16 +58,18 @@ struct HTTPBenchCommand: AsyncParsableCommand {
     func run() async throws {
         let benchmark = HTTPBenchmark(
             directory: URL(fileURLWithPath: dataDir), count: count, dimensions: dims, seed: seed,
-            queryCount: queries, clients: clients, duration: duration, k: k)
+            queryCount: queries, clients: clients, duration: duration, k: k,
+            serveArguments: serveArgs.split(separator: " ").map(String.init))
         print(try await benchmark.prepare().text)
-        let inProcess = try await benchmark.inProcess()
-        for (clients, result) in inProcess { print(result.line(mode: "in-process", clients: clients).text) }
+        let truth = try benchmark.groundTruth()
+        let (inProcess, inProcessRecall) = try await benchmark.inProcess(truth: truth)
+        for (clients, result) in inProcess { print(result.line(mode: "in-process", clients: clients, recall: inProcessRecall).text) }
         let server = try await benchmark.startServer()
         var summary = JSONLine()
         summary.add("bench", "http-summary")
         do {
-            let own = try await benchmark.loadGenerator(server: server)
-            print(own.line(mode: "http-own-client", clients: clients).text)
+            let (own, recall) = try await benchmark.loadGenerator(server: server, truth: truth)
+            print(own.line(mode: "http-own-client", clients: clients, recall: recall).text)
             let reference = inProcess.last?.result.qps ?? .nan
             summary.add("inprocess_qps", reference, digits: 1)
             summary.add("own_client_qps", own.qps, digits: 1)

@@ -1,6 +1,6 @@
 import Catalog
 import Foundation
-import NIOCore
+import VectorIndex
 import VectorMath
 
 /// The measurements of `loupe bench http` (see `HTTPBenchCommand`).
@@ -13,6 +13,8 @@ struct HTTPBenchmark {
     let clients: Int
     let duration: Double
     let k: Int
+    /// Extra options for `loupe serve`.
+    var serveArguments: [String] = []
 
     static let dataset = "bench"
     static let space = "v"
@@ -89,26 +91,61 @@ struct HTTPBenchmark {
         return stride(from: 0, to: values.count, by: dimensions).map { Array(values[$0..<$0 + dimensions]) }
     }
 
+    private var groundTruthURL: URL { directory.appendingPathComponent("groundtruth-k\(k).u32") }
+
+    /// The exact `k` nearest rows (slots; row `r<slot>`) of every query, by cosine: computed with a
+    /// flat index over the same seeded vectors the catalog holds, and kept beside the data.
+    func groundTruth() throws -> [[UInt32]] {
+        if let data = try? Data(contentsOf: groundTruthURL), data.count == queryCount * k * 4 {
+            let values = data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
+            return stride(from: 0, to: values.count, by: k).map { Array(values[$0..<$0 + k]) }
+        }
+        log("http: exact ground truth for \(queryCount) queries …")
+        let index = try FlatIndex(dimensions: dimensions, metric: .cosine)
+        try index.add(ImportBenchmark.clustered(count: count, dimensions: dimensions, seed: seed), ids: (0..<UInt32(count)).map { $0 })
+        let truth = try index.search(batch: try queryVectors().flatMap { $0 }, k: k).map { $0.neighbors.map(\.id) }
+        try truth.flatMap { $0 }.withUnsafeBytes { try Data($0).write(to: groundTruthURL) }
+        return truth
+    }
+
+    /// Mean recall@k of `found` (row ids per query, in query order) against `truth`.
+    static func recall(_ found: [[String]], truth: [[UInt32]]) -> Double {
+        var hits = 0
+        var wanted = 0
+        for (ids, exact) in zip(found, truth) {
+            let exact = Set(exact)
+            hits += ids.filter { $0.first == "r" && UInt32($0.dropFirst()).map(exact.contains) == true }.count
+            wanted += exact.count
+        }
+        return wanted == 0 ? .nan : Double(hits) / Double(wanted)
+    }
+
     // MARK: In process
 
-    /// The catalog's search in this process: one client, then `clients` concurrent tasks.
-    func inProcess() async throws -> [(clients: Int, result: LoadResult)] {
+    /// The catalog's search in this process: one client, then `clients` concurrent tasks; and
+    /// the recall@k of its answers to every query.
+    func inProcess(truth: [[UInt32]]) async throws -> (loads: [(clients: Int, result: LoadResult)], recall: Double) {
         let catalog = try await Catalog.open(CatalogConfiguration(dataDirectory: directory.path, runsJobs: false))
         let queries = try queryVectors()
-        let search: @Sendable (Int) async throws -> Void = { [k] number in
-            let response = try await catalog.search(SearchRequest(
+        let k = k
+        let ask: @Sendable (Int) async throws -> SearchResponse = { number in
+            try await catalog.search(SearchRequest(
                 dataset: Self.dataset, space: Self.space, query: .vector(queries[number % queries.count]), k: k, includeRows: false))
+        }
+        let search: @Sendable (Int) async throws -> Void = { number in
+            let response = try await ask(number)
             if response.hits.count != k { throw BenchError("in-process search returned \(response.hits.count) hits, not \(k)") }
         }
         _ = try await catalog.prepareIndex(space: Self.space, in: Self.dataset)
-        for number in 0..<200 { try await search(number) }
+        var found: [[String]] = []
+        for number in queries.indices { found.append(try await ask(number).hits.map(\.rowID)) }
         var results: [(clients: Int, result: LoadResult)] = []
         for concurrency in [1, clients] {
             log("http: in process, \(concurrency) client(s), \(duration) s …")
             results.append((concurrency, try await Self.drive(clients: concurrency, duration: duration, request: search)))
         }
         await catalog.close()
-        return results
+        return (results, Self.recall(found, truth: truth))
     }
 
     /// Runs `request` from `clients` tasks until `duration` seconds pass; latencies of each.
@@ -122,11 +159,17 @@ struct HTTPBenchmark {
                 group.addTask {
                     var latencies: [Double] = []
                     var number = client * 7919
-                    while BenchClock.now() < deadline {
-                        let begin = BenchClock.now()
+                    // A closed loop: each request is issued when the previous one ends, and its
+                    // latency runs from then, so the time a client waits for a thread counts
+                    // (a search never suspends, so the clients take turns at `Task.yield`).
+                    var begin = BenchClock.now()
+                    while begin < deadline {
                         try await request(number)
-                        latencies.append(BenchClock.now() - begin)
+                        let end = BenchClock.now()
+                        latencies.append(end - begin)
+                        begin = end
                         number += 1
+                        await Task.yield()
                     }
                     return latencies
                 }
@@ -141,9 +184,13 @@ struct HTTPBenchmark {
     struct LoadResult {
         let latencies: [Double]
         let seconds: Double
+        /// CPU seconds the server and the load generator spent during the load, when measured:
+        /// on a shared machine, the per-request cost that the wall clock hides.
+        var serverCPU: Double?
+        var clientCPU: Double?
         var qps: Double { Double(latencies.count) / seconds }
 
-        func line(mode: String, clients: Int) -> JSONLine {
+        func line(mode: String, clients: Int, recall: Double?) -> JSONLine {
             var line = JSONLine()
             line.add("bench", "http")
             line.add("mode", mode)
@@ -152,6 +199,9 @@ struct HTTPBenchmark {
             line.add("qps", qps, digits: 1)
             line.add("p50_ms", BenchClock.quantile(latencies, 0.5) * 1e3, digits: 3)
             line.add("p99_ms", BenchClock.quantile(latencies, 0.99) * 1e3, digits: 3)
+            line.add("recall_at_k", recall, digits: 4)
+            line.add("server_cpu_ms_per_request", serverCPU.map { $0 * 1e3 / Double(max(latencies.count, 1)) }, digits: 4)
+            line.add("client_cpu_ms_per_request", clientCPU.map { $0 * 1e3 / Double(max(latencies.count, 1)) }, digits: 4)
             return line
         }
     }
@@ -166,6 +216,16 @@ struct HTTPBenchmark {
         static let searchPath = "/v1/datasets/\(HTTPBenchmark.dataset)/spaces/\(HTTPBenchmark.space)/search"
         var searchURL: String { baseURL + Self.searchPath }
 
+        /// CPU seconds (user + system) the server has used so far, from `/proc/<pid>/stat`.
+        func cpuSeconds() -> Double? {
+            guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // Fields after the command name: state is field 3, utime 14, stime 15.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+            return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        }
+
         func stop() {
             guard process.isRunning else { return }
             process.terminate()  // SIGTERM: a graceful stop
@@ -178,7 +238,7 @@ struct HTTPBenchmark {
         let port = try Self.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["serve", "--data-dir", directory.path, "--port", String(port), "--log-level", "warning"]
+        process.arguments = ["serve", "--data-dir", directory.path, "--port", String(port), "--log-level", "warning"] + serveArguments
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let server = Server(process: process, port: port)
@@ -196,16 +256,8 @@ struct HTTPBenchmark {
 
     /// Whether something on `port` answers `GET /v1/health` with 200 (a blocking one-shot probe).
     static func answersHealth(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard let fd = LoopbackConnection.connectedSocket(port: port) else { return false }
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-        guard connected else { return false }
         let request = "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
         guard request.withCString({ send(fd, $0, strlen($0), 0) }) > 0 else { return false }
         var buffer = [UInt8](repeating: 0, count: 64)
@@ -228,26 +280,40 @@ struct HTTPBenchmark {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// The search bodies as buffers.
-    private func bodies() throws -> [ByteBuffer] {
-        try String(contentsOf: bodiesURL, encoding: .utf8).split(separator: "\n").map { ByteBuffer(string: String($0)) }
+    /// The search bodies, one per query.
+    private func bodies() throws -> [[UInt8]] {
+        try String(contentsOf: bodiesURL, encoding: .utf8).split(separator: "\n").map { Array($0.utf8) }
     }
 
     /// This benchmark's own load generator (`LoopbackHTTPLoad`): `clients` keep-alive
-    /// connections, each posting the next query as soon as the previous answer arrived.
-    func loadGenerator(server: Server) async throws -> LoadResult {
+    /// connections, each posting the next query as soon as the previous answer arrived; and the
+    /// recall@k of the server's answers to every query (asked once each, before the timed load).
+    func loadGenerator(server: Server, truth: [[UInt32]]) async throws -> (load: LoadResult, recall: Double) {
         let bodies = try bodies()
         let k = k
-        let check: @Sendable (ByteBuffer) throws -> Void = { answer in
-            let hits = try JSONSerialization.jsonObject(with: Data(answer.readableBytesView)) as? [String: Any]
-            guard (hits?["hits"] as? [Any])?.count == k else { throw BenchError("the search answered \(String(buffer: answer))") }
+        let answers = try await LoopbackHTTPLoad.answers(port: server.port, path: Server.searchPath, bodies: bodies)
+        let found = try answers.map { answer in
+            let object = try JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any]
+            guard let hits = object?["hits"] as? [[String: Any]], hits.count == k else {
+                throw BenchError("the search answered \(String(decoding: answer, as: UTF8.self))")
+            }
+            return hits.compactMap { $0["row_id"] as? String }
+        }
+        let check: @Sendable ([UInt8]) throws -> Void = { answer in
+            let hits = try JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any]
+            guard (hits?["hits"] as? [Any])?.count == k else { throw BenchError("the search answered \(String(decoding: answer, as: UTF8.self))") }
         }
         log("http: warming up over HTTP …")
         _ = try await LoopbackHTTPLoad.run(
-            host: "127.0.0.1", port: server.port, path: Server.searchPath, bodies: bodies, clients: clients, duration: min(2, duration), check: check)
+            port: server.port, path: Server.searchPath, bodies: bodies, clients: clients, duration: min(2, duration), check: check)
         log("http: own load generator, \(clients) keep-alive connections, \(duration) s …")
-        return try await LoopbackHTTPLoad.run(
-            host: "127.0.0.1", port: server.port, path: Server.searchPath, bodies: bodies, clients: clients, duration: duration, check: check)
+        let serverBefore = server.cpuSeconds()
+        let clientBefore = BenchClock.cpuSeconds()
+        var load = try await LoopbackHTTPLoad.run(
+            port: server.port, path: Server.searchPath, bodies: bodies, clients: clients, duration: duration, check: check)
+        load.clientCPU = BenchClock.cpuSeconds() - clientBefore
+        load.serverCPU = serverBefore.flatMap { before in server.cpuSeconds().map { $0 - before } }
+        return (load, Self.recall(found, truth: truth))
     }
 
     /// `wrk` with `script` posting the query bodies: `clients` connections on 2 threads.
@@ -264,10 +330,15 @@ struct HTTPBenchmark {
         ]
         let output = Pipe()
         process.standardOutput = output
+        let serverBefore = server.cpuSeconds()
+        let wrkBefore = BenchClock.cpuSeconds(children: true)
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw BenchError("wrk failed: \(text)") }
+        let requests = text.split(separator: "\n").first { $0.contains(" requests in ") }
+            .flatMap { Double($0.split(separator: " ").first ?? "") } ?? .nan
+        let serverCPU = serverBefore.flatMap { before in server.cpuSeconds().map { $0 - before } }
         var line = JSONLine()
         line.add("bench", "http")
         line.add("mode", "http-wrk")
@@ -275,10 +346,11 @@ struct HTTPBenchmark {
         line.add("qps", Self.wrkValue(text, after: "Requests/sec:"), digits: 1)
         line.add("p50_ms", Self.wrkLatency(text, percentile: "50%"), digits: 3)
         line.add("p99_ms", Self.wrkLatency(text, percentile: "99%"), digits: 3)
+        line.add("server_cpu_ms_per_request", serverCPU.map { $0 * 1e3 / requests }, digits: 4)
+        line.add("client_cpu_ms_per_request", (BenchClock.cpuSeconds(children: true) - wrkBefore) * 1e3 / requests, digits: 4)
         line.add("non_2xx", Int(Self.wrkValue(text, after: "Non-2xx or 3xx responses:") ?? 0))
         return (line, Self.wrkValue(text, after: "Requests/sec:"))
     }
-
     static func wrkValue(_ text: String, after label: String) -> Double? {
         guard let range = text.range(of: label) else { return nil }
         return Double(text[range.upperBound...].split(whereSeparator: \.isWhitespace).first ?? "")
