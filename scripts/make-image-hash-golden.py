@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""make-image-hash-golden.py -- the `imagehash` package's pHash and dHash of real images, for
+Tests/EncodersTests/Fixtures/image_hashes.json (ImageHashTests compares Loupe's ImageHash with it).
+
+  make-image-hash-golden.py > Tests/EncodersTests/Fixtures/image_hashes.json
+
+Needs Pillow 13.0.0, numpy, scipy and imagehash 4.3.2 (e.g. a venv under /work/peers). Hashes the
+skimage sample photos Debian's python3-skimage installs and the small images in
+Tests/EncodersTests/Fixtures/images. Images are read as Loupe's ImageDecoder reads them (the
+EfficientNet reference): RGB, transparency composited over white with
+(c*a + 255*(255-a) + 127) // 255; then `imagehash.phash(image)` / `imagehash.dhash(image)`
+(which convert to "L" and resize with LANCZOS themselves).
+"""
+import json
+import os
+import sys
+
+import imagehash
+import numpy as np
+import PIL
+from PIL import Image
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SKIMAGE = "/usr/lib/python3/dist-packages/skimage/data"
+FIXTURES = os.path.join(ROOT, "Tests/EncodersTests/Fixtures/images")
+SKIMAGE_PHOTOS = ["astronaut.png", "brick.png", "camera.png", "chelsea.png", "coffee.png", "coins.png", "color.png",
+                  "grass.png", "gravel.png", "horse.png", "hubble_deep_field.jpg", "logo.png", "moon.png",
+                  "motorcycle_left.png", "page.png", "rocket.jpg", "text.png", "retina.jpg", "phantom.png"]
+FIXTURE_IMAGES = ["q90_444.jpg", "q90_420.jpg", "gray.jpg", "cmyk.jpg", "progressive.jpg", "lossy.webp", "lossy_alpha.webp",
+                  "lossless_alpha.webp", "rgb8_trns.png", "palette8_trns.png", "gray_alpha8.png", "rgb8_interlaced.png",
+                  "palette4.png", "chessboard_RGB.png", "green_palette.png", "checker_bilevel.png"]
+
+
+def as_loupe_reads(path):
+    image = Image.open(path)
+    image.load()
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode in ("P", "RGB", "L") and "transparency" in image.info)
+    if not has_alpha:
+        return image.convert("RGB")
+    rgba = np.asarray(image.convert("RGBA")).astype(np.uint32)
+    alpha = rgba[..., 3:4]
+    rgb = (rgba[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255
+    return Image.fromarray(rgb.astype(np.uint8), "RGB")
+
+
+def main():
+    cases = []
+    for folder, names, prefix in ((SKIMAGE, SKIMAGE_PHOTOS, "skimage/"), (FIXTURES, FIXTURE_IMAGES, "images/")):
+        for name in names:
+            path = os.path.join(folder, name)
+            if not os.path.exists(path):
+                print(f"skip {path}: not installed", file=sys.stderr)
+                continue
+            image = as_loupe_reads(path)
+            cases.append(dict(file=prefix + name, size_wh=list(image.size),
+                              phash=str(imagehash.phash(image)), dhash=str(imagehash.dhash(image))))
+    json.dump(dict(generator="scripts/make-image-hash-golden.py", imagehash=imagehash.__version__, pillow=PIL.__version__,
+                   cases=cases), sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()
