@@ -73,7 +73,7 @@ extension Catalog {
                             do {
                                 shared.value.hashes[i] = try ImageHash.compute(.perceptual, file: file, decoder: decoder).bits
                             } catch {
-                                shared.value.failures[i] = "\(error)"
+                                shared.value.failures[i] = (error as? ImageError)?.message ?? "\(error)"
                             }
                         }
                     }
