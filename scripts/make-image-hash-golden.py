@@ -48,11 +48,16 @@ def as_loupe_reads(path):
 
 
 def median_tied(image):
-    """Whether a low-frequency DCT coefficient of phash lies within rounding noise of the median."""
+    """Whether a low-frequency DCT coefficient of phash lies within rounding noise of the median,
+    and the pHash with such coefficients counted as equal to the median (Loupe's rule)."""
     import scipy.fftpack
     pixels = np.asarray(image.convert("L").resize((32, 32), Image.Resampling.LANCZOS)).astype(np.float64)
     low = scipy.fftpack.dct(scipy.fftpack.dct(pixels, axis=0), axis=1)[:8, :8]
-    return bool(np.min(np.abs(low - np.median(low))) <= 1e-9 * max(1.0, np.max(np.abs(low))))
+    median = np.median(low)
+    tolerance = 1e-9 * max(2.0, np.max(np.abs(low)))  # Loupe's 1e-9 * max(1, |c|) on scipy's coefficients, which are 2c
+    bits = (low > median + tolerance).flatten()
+    exact = "{:016x}".format(int("".join("1" if b else "0" for b in bits), 2))
+    return bool(np.min(np.abs(low - median)) <= tolerance), exact
 
 
 def main():
@@ -64,8 +69,9 @@ def main():
                 print(f"skip {path}: not installed", file=sys.stderr)
                 continue
             image = as_loupe_reads(path)
+            tied, exact = median_tied(image)
             cases.append(dict(file=prefix + name, size_wh=list(image.size), phash=str(imagehash.phash(image)),
-                              phash_tied=median_tied(image), dhash=str(imagehash.dhash(image))))
+                              phash_tied=tied, phash_exact=exact, dhash=str(imagehash.dhash(image))))
     json.dump(dict(generator="scripts/make-image-hash-golden.py", imagehash=imagehash.__version__, pillow=PIL.__version__,
                    cases=cases), sys.stdout, indent=1)
     print()

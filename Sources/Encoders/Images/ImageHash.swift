@@ -10,7 +10,10 @@ import Foundation
 ///   `convert('L')` (ITU-R 601-2 luma, `(R·19595 + G·38470 + B·7471 + 2^15) >> 16`), resized to
 ///   32×32 with Lanczos-3 (`ImageResizer`, bit-exact with Pillow), a 2-D DCT-II (rows, then
 ///   columns), its top-left 8×8 coefficients (DC included) compared with their median: bit set
-///   when the coefficient is greater.
+///   when the coefficient is greater. One deliberate difference: a coefficient within 10⁻⁹
+///   (relative) of the median counts as equal, so pictures whose coefficients tie in exact
+///   arithmetic (flat clip art, checkerboards) get the exact-arithmetic bits instead of
+///   imagehash's, which follow the rounding noise of scipy's FFT.
 /// - `difference(of:)` (dHash): gray, resized to 9×8 with Lanczos-3, each bit set when a pixel is
 ///   brighter than its left neighbour.
 ///
@@ -96,7 +99,13 @@ public struct ImageHash: Sendable, Hashable, CustomStringConvertible {
         }
         let sorted = coefficients.sorted()
         let median = (sorted[31] + sorted[32]) / 2
-        return ImageHash(bits: pack(coefficients.map { $0 > median }))
+        // A coefficient within rounding noise of the median counts as equal to it (not greater).
+        // Flat and symmetric pictures (clip art on white, a checkerboard) have coefficients that
+        // are exactly equal in exact arithmetic; comparing their rounding noise, as imagehash
+        // does, gives bits that change with the DCT's operation order, so copies of one flat
+        // picture can hash 20 bits apart. Elsewhere the bits are imagehash's.
+        let tolerance = 1e-9 * max(1, abs(sorted[0]), abs(sorted[63]))
+        return ImageHash(bits: pack(coefficients.map { $0 > median + tolerance }))
     }
 
     /// The dHash of `image` (see the type's documentation).
