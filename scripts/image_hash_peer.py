@@ -24,6 +24,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import image_dups_peer  # noqa: E402
 from image_dups_peer import EDITS, read_vectors  # noqa: E402
 
 
@@ -68,25 +69,7 @@ def peer(args):
 
 def evaluate(found, planted, index, same, half):
     """found: set of (i, j) pairs i < j; same(i, j): whether the rule calls i, j duplicates."""
-    rows = [(index[c], index[o], kind) for c, o, kind, h in planted if h in half]
-    copies = {c for c, _, _ in rows}
-    original_of = {c: o for c, o, _ in rows}
-    truth = {(min(c, o), max(c, o)): kind for c, o, kind in rows}
-    by_edit = {}
-    for kind in EDITS:
-        pairs = [p for p, k in truth.items() if k == kind]
-        by_edit[kind] = round(sum(p in found for p in pairs) / len(pairs), 3) if pairs else None
-    touching = [p for p in found if p[0] in copies or p[1] in copies]
-    good = 0
-    for a, b in touching:
-        if (a, b) in truth:
-            good += 1
-            continue
-        copy, other = (a, b) if a in copies else (b, a)
-        if same(original_of[copy], other):
-            good += 1
-    return dict(recall=round(sum(p in found for p in truth) / len(truth), 4), by_edit=by_edit,
-                precision=round(good / len(touching), 4) if touching else 1.0, reported=len(touching))
+    return image_dups_peer.evaluate(found, planted, index, None, None, half, same=same)
 
 
 def load(args):

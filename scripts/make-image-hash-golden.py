@@ -24,6 +24,9 @@ import numpy as np
 import PIL
 from PIL import Image
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from image_hash_peer import as_loupe_reads  # noqa: E402  (RGB, transparency over white, as ImageDecoder)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SKIMAGE = "/usr/lib/python3/dist-packages/skimage/data"
 FIXTURES = os.path.join(ROOT, "Tests/EncodersTests/Fixtures/images")
@@ -33,18 +36,6 @@ SKIMAGE_PHOTOS = ["astronaut.png", "brick.png", "camera.png", "chelsea.png", "co
 FIXTURE_IMAGES = ["q90_444.jpg", "q90_420.jpg", "gray.jpg", "cmyk.jpg", "progressive.jpg", "lossy.webp", "lossy_alpha.webp",
                   "lossless_alpha.webp", "rgb8_trns.png", "palette8_trns.png", "gray_alpha8.png", "rgb8_interlaced.png",
                   "palette4.png", "chessboard_RGB.png", "green_palette.png", "checker_bilevel.png"]
-
-
-def as_loupe_reads(path):
-    image = Image.open(path)
-    image.load()
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode in ("P", "RGB", "L") and "transparency" in image.info)
-    if not has_alpha:
-        return image.convert("RGB")
-    rgba = np.asarray(image.convert("RGBA")).astype(np.uint32)
-    alpha = rgba[..., 3:4]
-    rgb = (rgba[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255
-    return Image.fromarray(rgb.astype(np.uint8), "RGB")
 
 
 def median_tied(image):
