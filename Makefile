@@ -6,7 +6,7 @@
 
 SWIFT ?= swift
 
-.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http bench-select bench-conse bench-image-dups clean
+.PHONY: demo test test-ui build deps models bench-ann bench-trees bench-minhash bench-rtree bench-images bench-curation bench-encoders bench-image-encoder bench-import bench-http bench-select bench-conse bench-image-dups bench-image-hash-dups clean
 
 deps:
 	@scripts/install-system-packages.sh build
@@ -88,6 +88,9 @@ bench-conse: deps
 
 bench-image-dups: deps models
 	scripts/bench-image-dups.sh
+
+bench-image-hash-dups: deps
+	scripts/bench-image-hash-dups.sh
 
 clean:
 	rm -rf .build .bench

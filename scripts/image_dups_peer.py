@@ -140,8 +140,9 @@ def read_vectors(path):
     return ids, matrix
 
 
-def evaluate(found, planted, index, sims, threshold, half):
-    """found: set of (i, j) row pairs i < j at or above the threshold."""
+def evaluate(found, planted, index, sims, threshold, half, same=None):
+    """found: set of (i, j) row pairs i < j at or above the threshold; same(i, j), when given,
+    replaces "sims[i, j] >= threshold" as the rule (scripts/image_hash_peer.py: Hamming distances)."""
     rows = [(index[c], index[o], kind) for c, o, kind, h in planted if h in half]
     copies = {c for c, _, _ in rows}
     original_of = {c: o for c, o, _ in rows}
@@ -157,7 +158,7 @@ def evaluate(found, planted, index, sims, threshold, half):
             good += 1
             continue
         copy, other = (a, b) if a in copies else (b, a)
-        if sims[original_of[copy], other] >= threshold:
+        if same(original_of[copy], other) if same else sims[original_of[copy], other] >= threshold:
             good += 1
     return dict(threshold=threshold, recall=sum(p in found for p in truth) / len(truth), by_edit=by_edit,
                 precision=good / len(touching) if touching else 1.0, reported=len(touching))

@@ -176,6 +176,42 @@ struct CurationStorageTests {
         #expect(picked.selection.rowIDs.count == 3 && picked.duplicatesSkipped == 2)
     }
 
+    /// The decoder fixtures: one picture saved as JPEG, WebP and PNG, and three other pictures.
+    static let images = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("EncodersTests/Fixtures/images")
+
+    @Test("Near-duplicate images by perceptual hash: no space, one group per picture; bad distances and unreadable files refused")
+    func imageDuplicates() async throws {
+        let fixture = try await CatalogFixture(dimensions: 4, metric: .cosine)
+        let dataset = fixture.dataset.id
+        let files = ["q90_444.jpg", "lossy.webp", "palette4.png", "chessboard_RGB.png", "checker_bilevel.png", "green_palette.png"]
+        var rows = files.map { NewDataRow(id: $0, rowData: Self.images.appendingPathComponent($0).path, mediaType: .image, labels: ["x"]) }
+        rows.append(NewDataRow(id: "note", rowData: "a text row is not compared", mediaType: .text))
+        _ = try await fixture.catalog.addRows(rows, to: dataset)
+        let report = try await fixture.catalog.nearDuplicateImages(in: dataset, maxDistance: 6)
+        #expect(report.kind == "images" && report.threshold == 6 && report.candidates == 6 && report.isExact)
+        #expect(report.groups.count == 1 && report.groups[0].rows == ["q90_444.jpg", "lossy.webp", "palette4.png"] && report.pairs == 3)
+        #expect(report.groups[0].rows.contains(report.groups[0].representative) && report.redundantRows == 2)
+        // The two checkerboards are 20 bits apart: a loose distance joins them too.
+        #expect(try await fixture.catalog.nearDuplicateImages(in: dataset, maxDistance: 20).groups.count == 2)
+        // A filter narrows the rows compared.
+        let filtered = try await fixture.catalog.nearDuplicateImages(
+            in: dataset, maxDistance: 6, filter: RowFilter(rowIDs: ["q90_444.jpg", "chessboard_RGB.png"]))
+        #expect(filtered.candidates == 2 && filtered.groups.isEmpty)
+        for bad in [-1, 33, 64] {
+            await expectCatalogError(.invalidArgument) { try await fixture.catalog.nearDuplicateImages(in: dataset, maxDistance: bad) }
+        }
+        await expectCatalogError(.notFound) { try await fixture.catalog.nearDuplicateImages(in: "nope", maxDistance: 6) }
+        // An unreadable image file is an error naming the row and the file, not a silent gap.
+        _ = try await fixture.catalog.addRows([NewDataRow(id: "gone", rowData: "/no/such/picture.png", mediaType: .image)], to: dataset)
+        let error = try #require(await expectCatalogError(.invalidArgument) { try await fixture.catalog.nearDuplicateImages(in: dataset, maxDistance: 6) })
+        #expect(error.message.contains("'gone'") && error.message.contains("/no/such/picture.png"), "\(error.message)")
+        // A dataset without image rows.
+        let texts = try await CatalogFixture(dimensions: 4, metric: .cosine)
+        _ = try await texts.catalog.addRows([NewDataRow(id: "t", rowData: "words", mediaType: .text)], to: texts.dataset.id)
+        await expectCatalogError(.invalidArgument) { try await texts.catalog.nearDuplicateImages(in: texts.dataset.id, maxDistance: 6) }
+    }
+
     @Test("Bad input: unknown space, k out of range, empty space, bad HDBSCAN sizes")
     func badInput() async throws {
         let fixture = try await CatalogFixture(dimensions: 4, metric: .l2)

@@ -175,4 +175,39 @@ struct CurationRouteTests {
             expectError(try await client.send(.post, "\(base)/spaces/nope/duplicates", json: APIDuplicatesRequest(threshold: 0.9)), .notFound, "not_found")
         }
     }
+
+    @Test("Near-duplicate images by perceptual hash: one group for one picture in three formats; bad distances and files refused")
+    func imageDuplicates() async throws {
+        let images = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("EncodersTests/Fixtures/images")
+        try await TestServer().test { client in
+            let base = "/v1/datasets/pictures"
+            #expect(try await client.send(.post, "/v1/datasets", json: APIDatasetInput(name: "pictures")).status == .created)
+            let files = ["q90_444.jpg", "lossy.webp", "palette4.png", "chessboard_RGB.png", "green_palette.png"]
+            let rows = files.map { APIRowInput(id: $0, rowData: images.appendingPathComponent($0).path, mediaType: .image) }
+            #expect(try await client.send(.post, "\(base)/rows", json: APIRowBatch(rows: rows)).status == .ok)
+            let response = try await client.send(.post, "\(base)/duplicates/images", json: APIImageDuplicatesRequest(maxDistance: 6))
+            #expect(response.status == .ok, "\(response.text)")
+            let report = try response.decode(DuplicatesBody.self)
+            #expect(report.kind == "images" && report.candidates == 5 && report.redundantRows == 2)
+            #expect(report.groups.count == 1 && Set(report.groups[0].rows) == ["q90_444.jpg", "lossy.webp", "palette4.png"])
+            let raw = try await client.send(.post, "\(base)/duplicates/images", body: ByteBuffer(string: #"{"max_distance": 0}"#),
+                                            contentType: "application/json")
+            #expect(try raw.decode(DuplicatesBody.self).groups.count == 1, "\(raw.text)")
+            for distance in [-1, 33] {
+                expectError(try await client.send(.post, "\(base)/duplicates/images", json: APIImageDuplicatesRequest(maxDistance: distance)),
+                            .unprocessableContent, "invalid_argument")
+            }
+            expectError(try await client.send(.post, "\(base)/duplicates/images", body: ByteBuffer(string: #"{"threshold": 0.9}"#),
+                                              contentType: "application/json"), .badRequest, "invalid_request")
+            expectError(try await client.send(.post, "/v1/datasets/nope/duplicates/images", json: APIImageDuplicatesRequest(maxDistance: 6)),
+                        .notFound, "not_found")
+            let gone = [APIRowInput(id: "gone", rowData: "/no/such/picture.png", mediaType: .image)]
+            #expect(try await client.send(.post, "\(base)/rows", json: APIRowBatch(rows: gone)).status == .ok)
+            let failed = try await client.send(.post, "\(base)/duplicates/images", json: APIImageDuplicatesRequest(maxDistance: 6))
+            expectError(failed, .unprocessableContent, "invalid_argument")
+            let message = failed.text.replacingOccurrences(of: "\\/", with: "/")
+            #expect(message.contains("'gone'") && message.contains("/no/such/picture.png"), "\(message)")
+        }
+    }
 }

@@ -12,7 +12,8 @@ public struct DuplicateGroup: Sendable, Hashable, Codable {
 
 /// The near-duplicates among a dataset's rows.
 public struct DuplicateReport: Sendable, Hashable, Codable {
-    /// `vectors` (cosine similarity in a space) or `texts` (Jaccard of character 5-grams, MinHash LSH).
+    /// `vectors` (cosine similarity in a space), `texts` (Jaccard of character 5-grams, MinHash LSH)
+    /// or `images` (Hamming distance of 64-bit perceptual hashes; `threshold` is the largest distance).
     public var kind: String
     public var threshold: Double
     /// Rows compared.
@@ -78,7 +79,7 @@ extension Catalog {
     }
 
     /// Curation's result (rows = positions in `slots`) as row ids.
-    private func report(_ result: NearDuplicates.Result, kind: String, threshold: Double, slots: [UInt32], datasetID: String) async throws
+    func report(_ result: NearDuplicates.Result, kind: String, threshold: Double, slots: [UInt32], datasetID: String) async throws
         -> DuplicateReport
     {
         let members = result.groups.flatMap { $0.rows.map { slots[Int($0)] } }

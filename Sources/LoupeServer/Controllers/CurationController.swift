@@ -8,7 +8,8 @@ import Hummingbird
 ///   `GET …/cluster-assignments` (read);
 /// - `POST …/spaces/{space}/projection` (write);
 /// - `POST …/spaces/{space}/scores`, `POST …/spaces/{space}/label-mistakes` (write): jobs;
-/// - `POST …/spaces/{space}/duplicates`, `POST /v1/datasets/{dataset}/duplicates/texts` (read);
+/// - `POST …/spaces/{space}/duplicates`, `POST /v1/datasets/{dataset}/duplicates/texts`,
+///   `POST /v1/datasets/{dataset}/duplicates/images` (read);
 /// - `POST /v1/datasets/{dataset}/metrics/aggregate` (read).
 public struct CurationController<Service: CurationRepository>: Sendable {
     let service: Service
@@ -28,6 +29,7 @@ public struct CurationController<Service: CurationRepository>: Sendable {
         write.post(":space/scores", use: scores)
         write.post(":space/label-mistakes", use: labelMistakes)
         datasets.post("duplicates/texts", use: textDuplicates)
+        datasets.post("duplicates/images", use: imageDuplicates)
         datasets.post("metrics/aggregate", use: aggregate)
     }
 
@@ -99,6 +101,12 @@ public struct CurationController<Service: CurationRepository>: Sendable {
         let input = try await request.decodeJSON(APIDuplicatesRequest.self, context: context)
         return try await service.nearDuplicateTexts(in: context.parameters.decoded("dataset"), threshold: input.threshold,
                                                     filter: input.filter?.rowFilter ?? RowFilter())
+    }
+
+    @Sendable func imageDuplicates(_ request: Request, context: LoupeRequestContext) async throws -> DuplicateReport {
+        let input = try await request.decodeJSON(APIImageDuplicatesRequest.self, context: context)
+        return try await service.nearDuplicateImages(in: context.parameters.decoded("dataset"), maxDistance: input.maxDistance,
+                                                     filter: input.filter?.rowFilter ?? RowFilter())
     }
 
     @Sendable func aggregate(_ request: Request, context: LoupeRequestContext) async throws -> MetricAggregation {

@@ -77,6 +77,18 @@ public struct APIDuplicatesRequest: Codable, Sendable {
     }
 }
 
+/// The body of `POST /v1/datasets/{dataset}/duplicates/images`.
+public struct APIImageDuplicatesRequest: Codable, Sendable {
+    /// The largest Hamming distance between two images' 64-bit perceptual hashes (0...32).
+    public var maxDistance: Int
+    public var filter: APIRowFilter?
+
+    public init(maxDistance: Int, filter: APIRowFilter? = nil) {
+        self.maxDistance = maxDistance
+        self.filter = filter
+    }
+}
+
 /// The body of `POST /v1/datasets/{dataset}/metrics/aggregate`.
 public struct APIMetricAggregateRequest: Codable, Sendable {
     public var name: String

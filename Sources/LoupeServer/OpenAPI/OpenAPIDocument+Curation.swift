@@ -58,6 +58,13 @@ extension OpenAPIDocument {
                 scope: .read, body: json("DuplicatesRequest"),
                 responses: [("200", ok("DuplicateReport")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
         ]),
+        ("/v1/datasets/{dataset}/duplicates/images", [
+            "parameters": [dataset],
+            "post": operation(
+                "Groups of image rows whose 64-bit perceptual hashes (pHash of the row files) differ in at most max_distance bits; no space needed.",
+                scope: .read, body: json("ImageDuplicatesRequest"),
+                responses: [("200", ok("DuplicateReport")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
+        ]),
         ("/v1/datasets/{dataset}/metrics/aggregate", [
             "parameters": [dataset],
             "post": operation(
@@ -86,8 +93,11 @@ extension OpenAPIDocument {
         ])),
         ("ScoresRequest", object([], [("k", ["type": "integer", "minimum": 1, "maximum": 500])])),
         ("DuplicatesRequest", object(["threshold"], [("threshold", ["type": "number", "minimum": 0, "maximum": 1]), ("filter", ref("RowFilter"))])),
+        ("ImageDuplicatesRequest", object(["max_distance"], [
+            ("max_distance", ["type": "integer", "minimum": 0, "maximum": 32]), ("filter", ref("RowFilter")),
+        ])),
         ("DuplicateReport", object(["kind", "threshold", "candidates", "pairs", "groups", "redundant_rows", "is_exact"], [
-            ("kind", ["enum": ["vectors", "texts"]]), ("threshold", number), ("candidates", integer), ("pairs", integer),
+            ("kind", ["enum": ["vectors", "texts", "images"]]), ("threshold", number), ("candidates", integer), ("pairs", integer),
             ("groups", array(object(["representative", "rows"], [("representative", string), ("rows", array(string))]))),
             ("redundant_rows", integer), ("is_exact", boolean),
         ])),

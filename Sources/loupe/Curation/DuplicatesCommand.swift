@@ -2,14 +2,16 @@ import ArgumentParser
 import Catalog
 import Foundation
 
-/// `loupe duplicates`: near-duplicate groups by vectors (cosine) or texts (MinHash Jaccard).
+/// `loupe duplicates`: near-duplicate groups by vectors (cosine), texts (MinHash Jaccard) or
+/// images (perceptual-hash Hamming distance).
 struct DuplicatesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "duplicates",
-        abstract: "Groups of near-duplicate rows, one representative each: by a space's vectors (cosine) or by text (Jaccard).",
+        abstract: "Groups of near-duplicate rows, one representative each: by a space's vectors (cosine), text (Jaccard) or image hashes (Hamming).",
         discussion: """
             loupe duplicates --dataset pictures --space images --threshold 0.95
             loupe duplicates --dataset wordnet --texts --threshold 0.5 --json
+            loupe duplicates --dataset pictures --images --max-distance 6
             """)
 
     @OptionGroup var options: CatalogOptions
@@ -17,10 +19,22 @@ struct DuplicatesCommand: AsyncParsableCommand {
     @Option(help: "Dataset id or name.") var dataset: String
     @Option(help: "Space id or name (vectors).") var space: String?
     @Flag(help: "Compare text rows by character 5-gram Jaccard (MinHash LSH) instead of vectors.") var texts = false
-    @Option(help: "Cosine similarity in [0, 1] for vectors, Jaccard in (0, 1) for texts.") var threshold: Double
+    @Flag(help: "Compare image rows by the Hamming distance of their files' 64-bit perceptual hashes (pHash); no space needed.")
+    var images = false
+    @Option(help: "Cosine similarity in [0, 1] for vectors, Jaccard in (0, 1) for texts.") var threshold: Double?
+    @Option(help: "Largest Hamming distance in bits (0...32) between two images' hashes, with --images.") var maxDistance: Int?
 
     func validate() throws {
-        guard texts != (space != nil) else { throw ValidationError("give either --space (vectors) or --texts") }
+        guard [texts, images, space != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give one of --space (vectors), --texts or --images")
+        }
+        if images {
+            guard maxDistance != nil else { throw ValidationError("--images needs --max-distance (e.g. 6)") }
+            guard threshold == nil else { throw ValidationError("--images takes --max-distance, not --threshold") }
+        } else {
+            guard threshold != nil else { throw ValidationError("give --threshold (cosine for --space, Jaccard for --texts)") }
+            guard maxDistance == nil else { throw ValidationError("--max-distance goes with --images") }
+        }
     }
 
     func run() async throws {
@@ -28,9 +42,11 @@ struct DuplicatesCommand: AsyncParsableCommand {
             let catalog = try await options.open()
             let filter = try rows.filter()
             let report = if let space {
-                try await catalog.nearDuplicates(space: space, in: dataset, threshold: threshold, filter: filter)
+                try await catalog.nearDuplicates(space: space, in: dataset, threshold: threshold ?? 0, filter: filter)
+            } else if images {
+                try await catalog.nearDuplicateImages(in: dataset, maxDistance: maxDistance ?? 0, filter: filter)
             } else {
-                try await catalog.nearDuplicateTexts(in: dataset, threshold: threshold, filter: filter)
+                try await catalog.nearDuplicateTexts(in: dataset, threshold: threshold ?? 0, filter: filter)
             }
             await catalog.close()
             try options.output(report) {

@@ -1,0 +1,90 @@
+import Curation
+import Dispatch
+import Encoders
+import Foundation
+
+extension Catalog {
+    /// The largest Hamming distance `nearDuplicateImages` accepts: past about 20 of 64 bits,
+    /// unrelated pictures start to match.
+    public static let maximumImageHashDistance = 32
+
+    /// Groups of image rows whose 64-bit perceptual hashes (`ImageHash.perceptual`, the
+    /// `imagehash` package's pHash) differ in at most `maxDistance` bits, with one representative
+    /// per group (the member most similar to the rest).
+    ///
+    /// No space is needed: each image row's file is decoded and hashed on `configuration.threads`
+    /// cores at every call (hashes are not stored; decoding dominates, a few milliseconds per
+    /// photo), then every pair of hashes is compared (Curation's `NearDuplicates.hashes`, exact).
+    /// pHash survives resizing, re-encoding, brightness changes and light noise, not crops or
+    /// shifts of more than a few percent (docs/curation-select.md has the measured recall).
+    /// - Parameter filter: only image rows it lets through are compared.
+    /// - Throws: `notFound`; `invalidArgument` for a distance outside 0...`maximumImageHashDistance`,
+    ///   no image rows, or an image row whose file cannot be read or decoded (naming the row and
+    ///   the file; nothing is reported then, as a partial answer would silently miss duplicates).
+    public func nearDuplicateImages(in dataset: String, maxDistance: Int, filter: RowFilter = RowFilter()) async throws -> DuplicateReport {
+        guard (0...Self.maximumImageHashDistance).contains(maxDistance) else {
+            throw CatalogError.invalid("the Hamming distance of image hashes must be in 0...\(Self.maximumImageHashDistance) bits (got \(maxDistance))")
+        }
+        let dataset = try await store.dataset(dataset)
+        var imageFilter = filter
+        imageFilter.mediaTypes = [.image]
+        var slots: [UInt32] = [], ids: [String] = [], files: [String?] = []
+        var after: UInt32?
+        while true {
+            let page = try await store.rowBatch(datasetID: dataset.id, filter: imageFilter, after: after, limit: StoredVectors.pageSize)
+            guard let last = page.last else { break }
+            after = last.slot
+            for (slot, row) in page {
+                slots.append(slot)
+                ids.append(row.id)
+                files.append(RowContent.filePath(of: row))
+            }
+        }
+        guard !slots.isEmpty else { throw CatalogError.invalid("dataset '\(dataset.name)' has no image rows among the rows asked for") }
+        let hashes = try Self.perceptualHashes(files, ids: ids, threads: configuration.threads)
+        let result = try curating("near-duplicate images in dataset '\(dataset.name)'") { () throws(CurationError) in
+            try NearDuplicates.hashes(hashes, maxDistance: maxDistance, threads: configuration.threads)
+        }
+        return try await report(result, kind: "images", threshold: Double(maxDistance), slots: slots, datasetID: dataset.id)
+    }
+
+    /// The pHash of each file, computed in chunks on `threads` cores.
+    /// - Throws: `invalidArgument` naming the first row (in order) whose file is missing, not local or not a
+    ///   decodable image, with how many others failed.
+    static func perceptualHashes(_ files: [String?], ids: [String], threads: Int) throws -> [UInt64] {
+        var hashes = [UInt64](repeating: 0, count: files.count)
+        var failures = [String?](repeating: nil, count: files.count)
+        let chunk = 16
+        let chunks = (files.count + chunk - 1) / chunk
+        let decoder = ImageDecoder()
+        hashes.withUnsafeMutableBufferPointer { hashes in
+            failures.withUnsafeMutableBufferPointer { failures in
+                // Each chunk writes only its own range of both buffers.
+                let shared = UncheckedSendableBox((hashes: hashes, failures: failures))
+                let workers = max(1, min(threads, chunks))
+                // Worker w takes chunks w, w + workers, …: no shared counter, and chunks are small.
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for item in stride(from: worker, to: chunks, by: workers) {
+                        for i in (item * chunk)..<min(files.count, (item + 1) * chunk) {
+                            guard let file = files[i] else {
+                                shared.value.failures[i] = "its row data is not a local file (only paths and file:// URIs are read)"
+                                continue
+                            }
+                            do {
+                                shared.value.hashes[i] = try ImageHash.compute(.perceptual, file: file, decoder: decoder).bits
+                            } catch {
+                                shared.value.failures[i] = (error as? ImageError)?.message ?? "\(error)"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let failed = failures.indices.filter { failures[$0] != nil }
+        if let first = failed.first {
+            let others = failed.count > 1 ? " (and \(failed.count - 1) more image rows fail)" : ""
+            throw CatalogError(.invalidArgument, "cannot hash image row '\(ids[first])': \(failures[first] ?? "")\(others)")
+        }
+        return hashes
+    }
+}
