@@ -65,7 +65,7 @@ extension Catalog {
         }
         let run = ClusteringRun(spaceID: space.id, algorithm: algorithm.name, parameters: parameters, clusterCount: clusterCount,
                                 dimensions: d, centroids: centroids, birthDistances: births, clusters: clusters,
-                                generation: space.generation, createdAt: Date())
+                                generation: space.generation, createdAt: Date.storable())
         try await store.putClustering(run, members: ClusterMembers(slots: vectors.slots, clusters: assignments, coreDistances: cores))
         return try await served(run, space: space)
     }

@@ -53,7 +53,7 @@ extension Catalog {
             model = []
         }
         let run = ProjectionRun(spaceID: space.id, method: method, seed: seed, dimensions: d, model: model, generation: space.generation,
-                                createdAt: Date())
+                                createdAt: Date.storable())
         try await store.putProjection(run, points: ProjectionPoints(slots: vectors.slots, xy: xy))
         return ProjectionSummary(spaceID: space.id, method: method, points: n, createdAt: run.createdAt)
     }

@@ -291,3 +291,12 @@ extension SQLiteStore {
         }
     }
 }
+
+extension Date {
+    /// Now, as the curation tables store it (seconds since 1970 as a Double): a run's
+    /// `createdAt` read back from storage equals the one returned when it was made (`Date()`
+    /// itself would lose its last bit on the way through `timeIntervalSince1970`).
+    static func storable() -> Date {
+        Date(timeIntervalSince1970: Date().timeIntervalSince1970)
+    }
+}
