@@ -49,12 +49,7 @@ mkdir -p "$run"
 threshold=$("$python" -c "import json,sys; print(json.load(open(sys.argv[1]))['chosen'])" "$run/sweep.json")
 echo "== loupe duplicates at cosine $threshold …" >&2
 catalog="$run/catalog"
-"$python" - "$data/images" >"$run/rows.ndjson" <<'PY'
-import json, os, sys
-folder = os.path.abspath(sys.argv[1])
-for name in sorted(os.listdir(folder)):
-    print(json.dumps({"id": name, "row_data": os.path.join(folder, name), "media_type": "image"}))
-PY
+"$python" "$root/scripts/image_dups_peer.py" rows --data "$data" >"$run/rows.ndjson"
 "$LOUPE" datasets create --data-dir "$catalog" dups >/dev/null
 "$LOUPE" import rows --data-dir "$catalog" --dataset dups "$run/rows.ndjson" >/dev/null
 "$LOUPE" spaces create --data-dir "$catalog" --dataset dups --dims 1280 --metric cosine effnet >/dev/null

@@ -16,6 +16,8 @@
         noise       Gaussian noise, sigma 6 levels, clipped
         shift       cropped by 3-6 % on one or two sides (the picture moves in the frame)
       DIR/planted.tsv: copy file, original file, edit, half (A tunes the threshold, B reports).
+  image_dups_peer.py rows --data DIR
+      Prints DIR/images/ as catalog rows (NDJSON: id = file name, row_data = absolute path).
   image_dups_peer.py score --data DIR --vectors VECTORS.ndjson [--pairs PAIRS.ndjson]
       Reads the vectors Loupe computed (`loupe embed --model efficientnet-lite0`), scores every
       pair by cosine similarity (numpy), sweeps thresholds and chooses the lowest threshold whose
@@ -226,8 +228,17 @@ def main():
     p.add_argument("--data", required=True)
     p.add_argument("--vectors", required=True)
     p.add_argument("--pairs")
+    p = sub.add_parser("rows")
+    p.add_argument("--data", required=True)
     args = parser.parse_args()
-    make_inputs(args) if args.command == "inputs" else score(args)
+    {"inputs": make_inputs, "score": score, "rows": print_rows}[args.command](args)
+
+
+def print_rows(args):
+    """The planted set's images as catalog rows, one NDJSON line each (for `loupe import rows`)."""
+    folder = os.path.abspath(os.path.join(args.data, "images"))
+    for name in sorted(os.listdir(folder)):
+        print(json.dumps({"id": name, "row_data": os.path.join(folder, name), "media_type": "image"}))
 
 
 if __name__ == "__main__":
