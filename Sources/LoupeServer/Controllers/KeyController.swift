@@ -41,12 +41,12 @@ public struct KeyController: Sendable {
 
     /// `POST /v1/session {"key"}`: checks the key and sets it as an HTTP-only, same-site cookie.
     @Sendable func startSession(_ request: Request, context: LoupeRequestContext) async throws -> EditedResponse<APIKeyInfo> {
-        let body = try await request.decodeJSON(SessionKey.self, context: context)
-        guard let record = try keys.authenticate(body.key.trimmingCharacters(in: .whitespaces)) else {
+        let key = try await request.decodeJSON(SessionKey.self, context: context).key.trimmingCharacters(in: .whitespaces)
+        guard let record = try keys.authenticate(key) else {
             throw APIError(.unauthorized, .unauthorized, "Unknown or revoked API key.")
         }
         var headers = HTTPFields()
-        headers[.setCookie] = "\(Self.cookieName)=\(body.key.trimmingCharacters(in: .whitespaces)); Path=/; HttpOnly; SameSite=Strict"
+        headers[.setCookie] = "\(Self.cookieName)=\(key); Path=/; HttpOnly; SameSite=Strict"
         return EditedResponse(headers: headers, response: APIKeyInfo(record))
     }
 

@@ -46,7 +46,6 @@ function askForKey() {
       }
     };
     form.addEventListener('submit', submit);
-    dialog.addEventListener('cancel', (event) => event.preventDefault());  // nothing works without a key
     dialog.showModal();
     input.focus();
   });
@@ -61,6 +60,7 @@ function showStatus(health) {
 }
 
 export function initAuth() {
+  $('#key-dialog').addEventListener('cancel', (event) => event.preventDefault());  // nothing works without a key
   // A key revoked while the page is open: ask again, then start over with the new one. A 401
   // of a request sent before we signed in is not a reason to ask: the server says whether our
   // cookie still holds a key.
