@@ -30,19 +30,25 @@ struct ImportBenchCommand: AsyncParsableCommand {
     @Flag(help: "Keep the scratch folder (the files for scripts/import_peer.py).") var keep = false
     @Option(help: "Seed of the data.") var seed: UInt64 = 42
     @Option(help: "Comma list of stages to run after the imports: index, search.") var stages = "index,search"
+    @Option(help: "Comma list of vector formats to import: ndjson, npy (index and search need npy).") var formats = "ndjson,npy"
+    @Option(help: "Imports of each format, each into a fresh space (the machine's noise shows in their spread).") var repeats = 1
 
     func run() async throws {
         guard let durability = Durability(rawValue: durability) else { throw ValidationError("--durability must be process_crash or power_loss") }
         let folder = scratch ?? NSTemporaryDirectory() + "loupe-bench-import-\(getpid())"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { if scratch == nil && !keep { try? FileManager.default.removeItem(atPath: folder) } }
-        let benchmark = ImportBenchmark(count: count, dimensions: dims, seed: seed, folder: folder, durability: durability)
+        let formats = formats.split(separator: ",").map(String.init)
+        guard !formats.isEmpty, formats.allSatisfy(["ndjson", "npy"].contains) else { throw ValidationError("--formats takes ndjson and/or npy") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        let benchmark = ImportBenchmark(count: count, dimensions: dims, seed: seed, folder: folder, durability: durability,
+                                        formats: formats, repeats: repeats)
         log("import: \(count) × \(dims) seeded vectors in \(folder); kernels \(VectorKernels.active.level)")
         try benchmark.writeFiles()
         let catalog = try await benchmark.openCatalog()
         for line in try await benchmark.imports(catalog) { print(line.text) }
         let stages = Set(stages.split(separator: ",").map(String.init))
-        if stages.contains("index") || stages.contains("search") { print(try await benchmark.buildIndex(catalog).text) }
+        if (stages.contains("index") || stages.contains("search")) && formats.contains("npy") { print(try await benchmark.buildIndex(catalog).text) }
         if stages.contains("search") {
             let clientCounts = clients.split(separator: ",").compactMap { Int($0) }
             for line in try await benchmark.search(catalog, queries: queries, k: k, ef: ef, clients: clientCounts) { print(line.text) }
