@@ -12,6 +12,14 @@ nonisolated(unsafe) private let decimalPowers: UnsafePointer<Double> = {
     return UnsafePointer(table)
 }()
 
+/// 10^0 … 10^8, for the digit runs.
+// nonisolated(unsafe): as `decimalPowers`.
+nonisolated(unsafe) private let smallPowersOfTen: UnsafePointer<UInt64> = {
+    let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 9)
+    table.initialize(from: [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000], count: 9)
+    return UnsafePointer(table)
+}()
+
 /// A hand-written scanner over the bytes of one JSON text, for the NDJSON hot path: it reads
 /// strings, numbers and arrays of numbers without allocating per value, and skips any other
 /// value. Errors carry the 1-based column.
@@ -209,13 +217,9 @@ struct JSONScanner {
     private static let hundredsMultiplier: UInt64 = 100 + (1_000_000 << 32)
     private static let tensOfThousandsMultiplier: UInt64 = 1 + (10_000 << 32)
 
-    /// 10^n for n in 0...8.
-    private static let smallPowersOfTen: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
-        (1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000)
-
-    @inline(__always) private static func smallPowerOfTen(_ n: Int) -> UInt64 {
-        withUnsafePointer(to: smallPowersOfTen) { $0.withMemoryRebound(to: UInt64.self, capacity: 9) { $0[n] } }
-    }
+    /// 10^n for n in 0...8 (read from a table allocated once: a tuple constant would be copied
+    /// onto the stack at every call).
+    @inline(__always) private static func smallPowerOfTen(_ n: Int) -> UInt64 { smallPowersOfTen[n] }
 
     /// Reads a run of decimal digits at `p` into `mantissa` (and, for a fraction, `exponent`),
     /// eight at a time where eight bytes are readable (SWAR: Lemire's `parse_eight_digits`),
@@ -270,11 +274,9 @@ struct JSONScanner {
         var p = position
         let end = count
         let base = base
-        var negative = false
-        if p < end && base[p] == UInt8(ascii: "-") {
-            negative = true
-            p += 1
-        }
+        // Without a branch: the sign of embedding components is as good as random.
+        let negative = p < end && base[p] == UInt8(ascii: "-")
+        p &+= negative ? 1 : 0
         guard p < end else { throw fail("expected a number") }
         let first = base[p]
         if first == UInt8(ascii: "N") || first == UInt8(ascii: "I") {
@@ -284,11 +286,17 @@ struct JSONScanner {
         var mantissa: UInt64 = 0
         var exponent = 0
         var exact = true
-        if first == UInt8(ascii: "0") {
+        // One path for "0.…" and "1.…" alike (which of the two comes is as good as random),
+        // then the leading zero JSON forbids ("01") is refused.
+        guard first &- UInt8(ascii: "0") < 10 else { position = p; throw fail("expected a number") }
+        if p + 1 < end && base[p + 1] == UInt8(ascii: ".") {
+            // One digit before the point: the usual embedding component.
+            mantissa = UInt64(first &- UInt8(ascii: "0"))
             p += 1
         } else {
-            guard first &- UInt8(ascii: "1") < 9 else { position = p; throw fail("expected a number") }
+            let integerStart = p
             p = digitRun(from: p, mantissa: &mantissa, exponent: &exponent, exact: &exact, fraction: false)
+            if first == UInt8(ascii: "0") && p - integerStart > 1 { position = integerStart + 1; throw fail("a number with a leading zero") }
         }
         if p < end && base[p] == UInt8(ascii: ".") {
             p += 1

@@ -73,10 +73,16 @@ import TestSupport
         }
     }
 
+    @Test func oneDigitBeforeThePointAndWholeNumbers() throws {
+        for text in ["0.5", "-0.5", "9.75", "-1.0000001", "5", "-5", "0", "10.5", "-0.0", "7e-3", "0e5"] {
+            try Self.expectSame(text)
+        }
+    }
+
     @Test func nonFiniteWordsAndBadNumbers() throws {
         #expect(try Self.parse("NaN").isNaN)
         #expect(try Self.parse("-Infinity") == -.infinity)
-        for bad in ["-", ".5", "1.", "1e", "+1", "x"] {
+        for bad in ["-", ".5", "1.", "1e", "+1", "x", "01", "-00.5", "007"] {
             #expect(throws: JSONScanner.Failure.self, "'\(bad)'") { try Self.parse(bad) }
         }
     }
