@@ -79,19 +79,20 @@ extension Catalog {
             }
             batch.append(slot: slot, vector: entry.vector)
         }
-        try await commit(batch, to: space, report: &report)
+        try await commit(slots: batch.slots, values: VectorValues(batch.values), to: space, report: &report)
         try await store.sync(configuration.durability)
         report.seconds = start.duration(to: .now).seconds - report.indexSeconds
         return report
     }
 
-    /// Stores one batch of checked vectors and applies it to the loaded index.
-    func commit(_ batch: VectorBatch, to space: EmbeddingSpace, report: inout ImportReport) async throws {
-        guard !batch.slots.isEmpty else { return }
-        let (_, generation) = try await store.putVectors(spaceID: space.id, slots: batch.slots, vectors: batch.values)
-        report.stored += batch.slots.count
+    /// Stores one batch of checked vectors (`values` row-major, one row per slot) and applies it
+    /// to the loaded index.
+    func commit(slots: [UInt32], values: VectorValues, to space: EmbeddingSpace, report: inout ImportReport) async throws {
+        guard !slots.isEmpty else { return }
+        let (_, generation) = try await store.putVectors(spaceID: space.id, slots: slots, vectors: values)
+        report.stored += slots.count
         let indexStart = ContinuousClock.now
-        await indexes.didWrite(spaceID: space.id, slots: batch.slots, vectors: batch.values,
+        await indexes.didWrite(spaceID: space.id, slots: slots, vectors: values,
                                previousGeneration: generation - 1, generation: generation)
         report.indexSeconds += indexStart.duration(to: .now).seconds
     }

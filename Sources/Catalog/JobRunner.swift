@@ -196,8 +196,9 @@ struct EmbeddingJob {
                 }
             }
             if !batch.slots.isEmpty {
-                let (_, generation) = try await store.putVectors(spaceID: space.id, slots: batch.slots, vectors: batch.values)
-                await indexes?.didWrite(spaceID: space.id, slots: batch.slots, vectors: batch.values,
+                let values = VectorValues(batch.values)
+                let (_, generation) = try await store.putVectors(spaceID: space.id, slots: batch.slots, vectors: values)
+                await indexes?.didWrite(spaceID: space.id, slots: batch.slots, vectors: values,
                                         previousGeneration: generation - 1, generation: generation)
             }
             job.done += slots.count

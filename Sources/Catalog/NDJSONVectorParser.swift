@@ -12,34 +12,40 @@ struct NDJSONVectorParser: Sendable {
 
     /// One parsed block: per good line its key and values; per bad line its reason.
     struct Block: Sendable {
-        /// Line numbers (1-based) of the good lines, in order.
+        /// Line numbers of the good lines, in order, counted from 1 at the block's first line.
         var lines: [Int] = []
         /// Their keys: the `id`, or the `global_key` when `byGlobalKey`.
         var keys: [String] = []
         var byGlobalKey: [Bool] = []
         /// `lines.count × dimensions` floats.
         var values: [Float] = []
-        /// Lines that failed, in order.
+        /// Lines that failed, in order (numbered like `lines`).
         var errors: [LineError] = []
         /// Lines read, blank ones excluded.
         var read = 0
+        /// Lines the block's text spans, blank ones included.
+        var lineCount = 0
 
+        /// Appends the block of the text that follows this one.
         mutating func append(_ other: Block) {
-            lines += other.lines
+            lines += other.lines.map { $0 + lineCount }
             keys += other.keys
             byGlobalKey += other.byGlobalKey
             values += other.values
-            errors += other.errors
+            errors += other.errors.map { LineError(line: $0.line + lineCount, reason: $0.reason) }
             read += other.read
+            lineCount += other.lineCount
         }
     }
 
-    /// Parses whole lines in `bytes` (which ends at a line end or at the end of the file);
-    /// `firstLine` is the number of its first line.
-    func parse(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int) -> Block {
+    /// Parses whole lines in `bytes` (which ends at a line end or at the end of the file),
+    /// numbering them from 1; `atFileStart` says whether a byte order mark may come first.
+    /// Lines are not counted ahead: each part of the text is numbered from its own start, and
+    /// the parts are renumbered as they are put together.
+    func parse(_ bytes: UnsafeBufferPointer<UInt8>, atFileStart: Bool) -> Block {
         let parts = max(1, min(threads, bytes.count / (1 << 20)))
-        guard parts > 1 else { return parseLines(bytes, firstLine: firstLine) }
-        // Split at line ends into `parts` ranges, then number each range's first line.
+        guard parts > 1 else { return parseLines(bytes, atFileStart: atFileStart) }
+        // Split at line ends into `parts` ranges.
         var bounds = [0]
         for part in 1..<parts {
             var cut = max(bounds[bounds.count - 1], bytes.count * part / parts)
@@ -47,20 +53,15 @@ struct NDJSONVectorParser: Sendable {
             bounds.append(min(cut + 1, bytes.count))
         }
         bounds.append(bytes.count)
-        var firstLines = [firstLine]
-        for part in 1..<parts {
-            let range = UnsafeBufferPointer(rebasing: bytes[bounds[part - 1]..<bounds[part]])
-            firstLines.append(firstLines[part - 1] + Self.countLines(range))
-        }
         let results = UnsafeMutableBufferPointer<Block>.allocate(capacity: parts)
         results.initialize(repeating: Block())
         defer { results.deinitialize(); results.deallocate() }
-        let shared = UncheckedSendableBox((bytes, results, bounds, firstLines))
+        let shared = UncheckedSendableBox((bytes, results, bounds))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let (bytes, results, bounds, firstLines) = shared.value
+            let (bytes, results, bounds) = shared.value
             // The first part's values get room for the whole block's, so that the others append
             // to it without a reallocation.
-            results[part] = parseLines(UnsafeBufferPointer(rebasing: bytes[bounds[part]..<bounds[part + 1]]), firstLine: firstLines[part],
+            results[part] = parseLines(UnsafeBufferPointer(rebasing: bytes[bounds[part]..<bounds[part + 1]]), atFileStart: atFileStart && part == 0,
                                        capacityBytes: part == 0 ? bytes.count : bounds[part + 1] - bounds[part])
         }
         var block = results[0]
@@ -83,13 +84,13 @@ struct NDJSONVectorParser: Sendable {
 
     /// - Parameter capacityBytes: the bytes of text to reserve room for (a value takes at least
     ///   two bytes, `0,`; they take eight or more in practice).
-    private func parseLines(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, capacityBytes: Int? = nil) -> Block {
+    private func parseLines(_ bytes: UnsafeBufferPointer<UInt8>, atFileStart: Bool, capacityBytes: Int? = nil) -> Block {
         var block = Block()
         block.values.reserveCapacity((capacityBytes ?? bytes.count) / 8)
-        var line = firstLine
+        var line = 1
         var start = 0
         // A UTF-8 byte order mark before the first line is not part of it.
-        if firstLine == 1 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
+        if atFileStart && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
         var row = [Float](repeating: 0, count: dimensions)
         while start < bytes.count {
             var end = start
@@ -114,6 +115,7 @@ struct NDJSONVectorParser: Sendable {
             start = end + 1
             line += 1
         }
+        block.lineCount = line - 1
         return block
     }
 

@@ -183,7 +183,7 @@ extension SQLiteStore {
                     next = key + 1
                 }
                 if slots.isEmpty { break }
-                _ = try writeVectors(db, space: space, slots: slots, vectors: values, files: files)
+                _ = try writeVectors(db, space: space, slots: slots, vectors: VectorValues(values), files: files)
             }
         }
     }

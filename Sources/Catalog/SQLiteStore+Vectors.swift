@@ -117,7 +117,7 @@ extension SQLiteStore {
         }
     }
 
-    public func putVectors(spaceID: String, slots: [UInt32], vectors: [Float]) async throws -> (added: Int, generation: Int) {
+    public func putVectors(spaceID: String, slots: [UInt32], vectors: VectorValues) async throws -> (added: Int, generation: Int) {
         let files = vectorFiles
         return try await durableWrite { db in
             let space = try Self.vectorSpace(db, spaceID)
@@ -136,7 +136,7 @@ extension SQLiteStore {
     /// records the new state in `vector_block` (the caller commits). A slot given twice keeps
     /// its last vector.
     /// - Returns: how many slots had no vector before.
-    static func writeVectors(_ db: Database, space: VectorSpace, slots: [UInt32], vectors: [Float], files: VectorFiles) throws -> Int {
+    static func writeVectors(_ db: Database, space: VectorSpace, slots: [UInt32], vectors: VectorValues, files: VectorFiles) throws -> Int {
         guard !slots.isEmpty else { return 0 }
         let before = try vectorBlocks(db, spaceKey: space.key, covering: slots)
         var after = before
@@ -159,8 +159,8 @@ extension SQLiteStore {
         var writers: [VectorFiles.Writer?] = [nil, nil]
         defer { for writer in writers { writer?.close() } }
         let bytes = space.bytesPerVector
-        try vectors.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
+        try vectors.withUnsafeBufferPointer { values in
+            guard let base = UnsafeRawPointer(values.baseAddress) else { return }
             // One pwrite per run of consecutive slots bound for the same plane.
             try forEachRun(slots: slots, planes: targets) { run, plane in
                 if writers[plane] == nil {

@@ -230,14 +230,16 @@ actor SpaceIndexes {
 
     /// Applies committed vectors to the loaded index when it reflects the generation before the
     /// commit; otherwise forgets it (it is rebuilt at its next use).
-    func didWrite(spaceID: String, slots: [UInt32], vectors: [Float], previousGeneration: Int, generation: Int) {
+    func didWrite(spaceID: String, slots: [UInt32], vectors: VectorValues, previousGeneration: Int, generation: Int) {
         guard var entry = entries[spaceID] else { return }
         guard entry.loaded.generation == previousGeneration else {
             entries[spaceID] = nil
             return
         }
         do {
-            try entry.loaded.index.add(vectors, ids: slots)
+            try vectors.withUnsafeBufferPointer { values in
+                try slots.withUnsafeBufferPointer { try entry.loaded.index.add(values, ids: $0) }
+            }
         } catch {
             entries[spaceID] = nil
             return

@@ -77,7 +77,7 @@ public protocol Store: CurationStore {
     /// Stores vectors (row-major, `slots.count × dimensions`), replacing existing ones, in one
     /// transaction that also bumps the space's generation.
     /// - Returns: how many were new (not replacements) and the generation after the commit.
-    func putVectors(spaceID: String, slots: [UInt32], vectors: [Float]) async throws -> (added: Int, generation: Int)
+    func putVectors(spaceID: String, slots: [UInt32], vectors: VectorValues) async throws -> (added: Int, generation: Int)
     /// Removes the vectors of these slots.
     func deleteVectors(spaceID: String, slots: [UInt32]) async throws -> Int
     /// The stored vectors of these slots (missing ones are absent).
@@ -142,6 +142,11 @@ public protocol Store: CurationStore {
 extension Store {
     /// No cheap change token: callers read the store every time.
     public func changeToken() -> Int64? { nil }
+
+    /// Stores vectors held in an array (see `putVectors(spaceID:slots:vectors:)`).
+    public func putVectors(spaceID: String, slots: [UInt32], vectors: [Float]) async throws -> (added: Int, generation: Int) {
+        try await putVectors(spaceID: spaceID, slots: slots, vectors: VectorValues(vectors))
+    }
 }
 
 /// What `putRows` did.

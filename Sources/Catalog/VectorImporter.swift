@@ -10,12 +10,45 @@ struct VectorImporter {
     let progress: ProgressHandler?
 
     /// Bytes of NDJSON per block (and per commit).
-    static let ndjsonBlockBytes = 24 << 20
+    var ndjsonBlockBytes = 24 << 20
     /// Bytes of .npy data per block.
-    static let npyBlockBytes = 24 << 20
+    var npyBlockBytes = 24 << 20
 
-    /// Parsed vectors of one block with the lines they came from.
-    typealias Chunk = NDJSONVectorParser.Block
+    init(catalog: Catalog, space: EmbeddingSpace, progress: ProgressHandler?) {
+        self.catalog = catalog
+        self.space = space
+        self.progress = progress
+    }
+
+    /// The checked vectors of one block, ready to commit: keys with the lines they came from,
+    /// their values, and the lines that failed.
+    struct Chunk: Sendable {
+        var lines: [Int] = []
+        var keys: [String] = []
+        var byGlobalKey: [Bool] = []
+        /// `lines.count × dimensions` values.
+        var values = VectorValues([])
+        var errors: [LineError] = []
+        /// Lines (or rows) read.
+        var read = 0
+        /// Lines (or rows) the block spans: `lines` and `errors` count from 1 at its first line
+        /// until `run` renumbers them.
+        var lineCount = 0
+
+        init() {}
+
+        init(_ block: NDJSONVectorParser.Block) {
+            (lines, keys, byGlobalKey, errors, read, lineCount) = (block.lines, block.keys, block.byGlobalKey, block.errors, block.read, block.lineCount)
+            values = VectorValues(block.values)
+        }
+
+        /// Numbers the lines from the file's start, `before` lines preceding the block.
+        mutating func renumber(after before: Int) {
+            guard before > 0 else { return }
+            for i in lines.indices { lines[i] += before }
+            for i in errors.indices { errors[i].line += before }
+        }
+    }
 
     // MARK: NDJSON
 
@@ -25,27 +58,22 @@ struct VectorImporter {
         let parser = NDJSONVectorParser(dimensions: space.dimensions, threads: catalog.configuration.threads,
                                         rejectsZeroVectors: space.metric.normalizesVectors)
         var offset = 0
-        var line = 1
         /// Finds the block at `offset` cut after its last newline, and starts parsing it (from the
         /// file's mapping: no copy).
         func nextBlock() throws -> Task<(Chunk, Int), any Error>? {
             guard offset < file.size else { return nil }
-            let (start, length, lines) = try file.withBytes(at: offset, count: Self.ndjsonBlockBytes) { bytes -> (Int, Int, Int) in
-                var length = bytes.count
-                if offset + length < file.size {
-                    guard let lastNewline = bytes.lastIndex(of: 0x0A) else {
-                        throw CatalogError.invalid("line \(line) of '\(path)' is longer than \(Self.ndjsonBlockBytes >> 20) MiB")
-                    }
-                    length = lastNewline + 1
+            let length = try file.withBytes(at: offset, count: ndjsonBlockBytes) { bytes -> Int in
+                guard offset + bytes.count < file.size else { return bytes.count }
+                guard let lastNewline = bytes.lastIndex(of: 0x0A) else {
+                    throw CatalogError.invalid("the line at byte \(offset) of '\(path)' is longer than \(ndjsonBlockBytes >> 10) KiB")
                 }
-                return (offset, length, NDJSONVectorParser.countLines(UnsafeBufferPointer(rebasing: bytes[..<length])))
+                return lastNewline + 1
             }
-            let firstLine = line
+            let start = offset
             offset += length
-            line += lines
             let done = offset
             return Task.detached {
-                (try file.withBytes(at: start, count: length) { parser.parse($0, firstLine: firstLine) }, done)
+                (Chunk(try file.withBytes(at: start, count: length) { parser.parse($0, atFileStart: start == 0) }), done)
             }
         }
         return try await run(start: start, total: file.size, byGlobalKey: false, nextBlock: nextBlock)
@@ -65,9 +93,10 @@ struct VectorImporter {
             throw CatalogError(.invalidArgument, "'\(idsPath)' has \(idLines) ids for the \(header.rows) rows of '\(path)'; they must match line for row")
         }
         var ids = try LineReader(path: idsPath)
-        let rowsPerBlock = max(1, Self.npyBlockBytes / (header.columns * header.itemSize))
+        let rowsPerBlock = max(1, npyBlockBytes / (header.columns * header.itemSize))
         var row = 0
         let metric = space.metric
+        let buffers = VectorBufferPool(capacity: rowsPerBlock * header.columns)
         func nextBlock() throws -> Task<(Chunk, Int), any Error>? {
             guard row < header.rows else { return nil }
             let count = min(rowsPerBlock, header.rows - row)
@@ -77,9 +106,10 @@ struct VectorImporter {
             let first = row
             row += count
             return Task.detached {
-                let values = try Self.readRows(file: file, header: header, first: first, count: count)
-                return (Self.check(values: values, keys: keys, firstLine: first + 1, metric: metric, byGlobalKey: byGlobalKey,
-                                   dimensions: header.columns), first + count)
+                let chunk = try Self.withRows(of: file, header: header, first: first, count: count) { rows in
+                    Self.check(rows: rows, keys: keys, metric: metric, byGlobalKey: byGlobalKey, dimensions: header.columns, into: buffers.take())
+                }
+                return (chunk, first + count)
             }
         }
         return try await run(start: start, total: header.rows, byGlobalKey: byGlobalKey, nextBlock: nextBlock)
@@ -108,7 +138,22 @@ struct VectorImporter {
         return count + (last == 0x0A ? 0 : 1)
     }
 
-    /// Rows `first..<first + count` of the array as row-major Float32.
+    /// Calls `body` with rows `first..<first + count` of the array as row-major little-endian
+    /// Float32 bytes: the file's mapping itself when it holds them so (C order, `<f4`: the usual
+    /// case), else the rows read and converted.
+    static func withRows<T>(of file: InputFile, header: NpyHeader, first: Int, count: Int,
+                            _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        let columns = header.columns
+        if !header.fortranOrder && header.itemSize == 4 && !header.bigEndian && file.mapping != nil {
+            return try file.withBytes(at: header.dataOffset + first * columns * 4, count: count * columns * 4) { bytes in
+                guard bytes.count == count * columns * 4 else { throw CatalogError(.corruptData, "'\(file.path)' ends inside row \(first + count)") }
+                return try body(UnsafeRawBufferPointer(bytes))
+            }
+        }
+        return try readRows(file: file, header: header, first: first, count: count).withUnsafeBytes(body)
+    }
+
+    /// Rows `first..<first + count` of the array read into row-major Float32.
     static func readRows(file: InputFile, header: NpyHeader, first: Int, count: Int) throws -> [Float] {
         let columns = header.columns
         var values: [Float]
@@ -155,38 +200,37 @@ struct VectorImporter {
         return Float(Double(bitPattern: header.bigEndian ? bits.byteSwapped : bits))
     }
 
-    /// Rows of an .npy block as a chunk: rows with NaN or infinity (also float64 values beyond
-    /// Float32's range), empty ids, or all zeros under cosine become line errors.
-    static func check(values: [Float], keys: [String], firstLine: Int, metric: Metric, byGlobalKey: Bool, dimensions: Int) -> Chunk {
+    /// Rows of an .npy block as a chunk, copied one by one into `buffer` and checked there
+    /// while in cache: rows with NaN or infinity (also float64 values beyond Float32's range),
+    /// empty ids, or all zeros under cosine become line errors and are left out.
+    /// - Parameter rows: `keys.count × dimensions` little-endian Float32 values, any alignment.
+    static func check(rows: UnsafeRawBufferPointer, keys: [String], metric: Metric, byGlobalKey: Bool,
+                      dimensions: Int, into buffer: VectorBuffer) -> Chunk {
         var chunk = Chunk()
         chunk.read = keys.count
-        var clean = true
-        values.withUnsafeBufferPointer { all in
-            for (r, key) in keys.enumerated() {
-                let vector = UnsafeBufferPointer(rebasing: all[r * dimensions..<(r + 1) * dimensions])
-                let line = firstLine + r
-                if key.isEmpty {
-                    chunk.errors.append(LineError(line: line, reason: "the ids file's line \(line) is empty"))
-                } else if let problem = Vectors.problem(with: vector, dimensions: dimensions, metric: metric) {
-                    chunk.errors.append(LineError(line: line, reason: "row '\(key)': \(problem)"))
-                } else {
-                    chunk.lines.append(line)
-                    chunk.keys.append(key)
-                    continue
-                }
-                clean = false
+        chunk.lineCount = keys.count
+        let rowBytes = dimensions * MemoryLayout<Float>.size
+        precondition(buffer.capacity >= keys.count * dimensions && rows.count >= keys.count * rowBytes, "an .npy block larger than its buffer")
+        var filled = 0
+        for (r, key) in keys.enumerated() {
+            let line = 1 + r
+            guard !key.isEmpty else {
+                chunk.errors.append(LineError(line: line, reason: "the ids file's line for this row is empty"))
+                continue
             }
+            let row = buffer.pointer + filled
+            if let source = rows.baseAddress { UnsafeMutableRawPointer(row).copyMemory(from: source + r * rowBytes, byteCount: rowBytes) }
+            if let problem = Vectors.problem(with: UnsafeBufferPointer(start: row, count: dimensions), dimensions: dimensions, metric: metric) {
+                chunk.errors.append(LineError(line: line, reason: "row '\(key)': \(problem)"))
+                continue
+            }
+            chunk.lines.append(line)
+            chunk.keys.append(key)
+            filled += dimensions
         }
+        buffer.count = filled
         chunk.byGlobalKey = [Bool](repeating: byGlobalKey, count: chunk.keys.count)
-        if clean {
-            chunk.values = values
-        } else {
-            chunk.values.reserveCapacity(chunk.lines.count * dimensions)
-            for line in chunk.lines {
-                let r = line - firstLine
-                chunk.values.append(contentsOf: values[r * dimensions..<(r + 1) * dimensions])
-            }
-        }
+        chunk.values = VectorValues(buffer)
         return chunk
     }
 
@@ -204,9 +248,12 @@ struct VectorImporter {
         resolver.prefetch(globalKeys: byGlobalKey)
         var report = ImportReport()
         var pending = try nextBlock()
+        var linesBefore = 0
         while let task = pending {
-            let (chunk, done) = try await task.value
+            var (chunk, done) = try await task.value
             pending = try nextBlock()
+            chunk.renumber(after: linesBefore)
+            linesBefore += chunk.lineCount
             try await commit(chunk, resolver: &resolver, report: &report)
             progress?(ImportProgress(done: done, total: total, stored: report.stored, rejected: report.rejected))
         }
@@ -236,17 +283,10 @@ struct VectorImporter {
             kept.append(index)
             slots.append(slot)
         }
-        var batch = VectorBatch(dimensions: dimensions)
-        batch.slots = slots
-        if kept.count == chunk.keys.count {
-            batch.values = chunk.values
-        } else {
-            batch.values.reserveCapacity(kept.count * dimensions)
-            for index in kept { batch.values.append(contentsOf: chunk.values[index * dimensions..<(index + 1) * dimensions]) }
-        }
+        let values = kept.count == chunk.keys.count ? chunk.values : chunk.values.rows(kept, dimensions: dimensions)
         errors.sort { $0.line < $1.line }
         for error in errors { report.reject(error) }
-        try await catalog.commit(batch, to: space, report: &report)
+        try await catalog.commit(slots: slots, values: values, to: space, report: &report)
     }
 }
 
