@@ -32,10 +32,14 @@ struct JSONScanner {
     /// 10^n at `n` and 10^-n at `23 + n` (n in 0...22): the global table, fetched once per
     /// scanner rather than once per number.
     let powers: UnsafePointer<Double>
+    /// 10^n for n in 0...8, the global table fetched once per scanner (a global's lazy
+    /// initialiser is checked at every read; a tuple constant is copied onto the stack).
+    let digitPowers: UnsafePointer<UInt64>
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
         powers = decimalPowers
+        digitPowers = smallPowersOfTen
         // An empty buffer may have no address; a non-null one that is never read (count is 0) stands in.
         base = bytes.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<UInt8>.alignment).unsafelyUnwrapped
         count = bytes.count
@@ -217,9 +221,6 @@ struct JSONScanner {
     private static let hundredsMultiplier: UInt64 = 100 + (1_000_000 << 32)
     private static let tensOfThousandsMultiplier: UInt64 = 1 + (10_000 << 32)
 
-    /// 10^n for n in 0...8 (read from a table allocated once: a tuple constant would be copied
-    /// onto the stack at every call).
-    @inline(__always) private static func smallPowerOfTen(_ n: Int) -> UInt64 { smallPowersOfTen[n] }
 
     /// Reads a run of decimal digits at `p` into `mantissa` (and, for a fraction, `exponent`),
     /// eight at a time where eight bytes are readable (SWAR: Lemire's `parse_eight_digits`),
@@ -247,7 +248,7 @@ struct JSONScanner {
             let low: UInt64 = (v & mask) &* Self.hundredsMultiplier
             let high: UInt64 = ((v >> 16) & mask) &* Self.tensOfThousandsMultiplier
             v = (low &+ high) >> 32
-            mantissa = mantissa &* Self.smallPowerOfTen(n) &+ v
+            mantissa = mantissa &* digitPowers[n] &+ v
             if fraction { exponent -= n }
             p += n
             if n < 8 { return p }
