@@ -34,11 +34,14 @@ public enum Vectors {
         with vector: UnsafeBufferPointer<Float>, dimensions: Int, metric: Metric
     ) -> Problem? {
         if vector.count != dimensions { return .wrongDimensions(expected: dimensions, actual: vector.count) }
+        guard let base = vector.baseAddress else { return metric.normalizesVectors ? .zeroVector : nil }
+        // One vectorised pass answers nearly every vector: the sum of squares is finite and
+        // positive only when no component is NaN or infinite and not all are zero. The rest
+        // (a problem, or squares overflowing on huge but finite components) are looked at closely.
+        let squares = VectorKernels.active.dot(base, base, count: vector.count)
+        if squares.isFinite && squares > 0 { return nil }
         if let index = firstNonFinite(in: vector) { return .nonFinite(index: index) }
-        if metric.normalizesVectors, let base = vector.baseAddress,
-           VectorKernels.active.dot(base, base, count: vector.count) == 0 {
-            return .zeroVector
-        }
+        if metric.normalizesVectors && squares == 0 { return .zeroVector }
         return nil
     }
 

@@ -79,6 +79,19 @@ import VectorMath
         let zeroL2 = [Float](repeating: 0, count: 3).withUnsafeBufferPointer { Vectors.problem(with: $0, dimensions: 3, metric: .l2) }
         #expect(zeroL2 == nil)
     }
+
+    @Test("Huge but finite components pass although their squares overflow; the first bad one is named")
+    func vectorChecksSurviveOverflow() {
+        func problem(_ vector: [Float], _ metric: Metric) -> Vectors.Problem? {
+            vector.withUnsafeBufferPointer { Vectors.problem(with: $0, dimensions: vector.count, metric: metric) }
+        }
+        let huge: [Float] = [3e38, -3e38, 1]
+        #expect(problem(huge, .cosine) == nil && problem(huge, .l2) == nil)
+        #expect(problem([1, 2, .infinity, .nan], .innerProduct) == .nonFinite(index: 2))
+        #expect(problem([3e38, 3e38, -.infinity], .cosine) == .nonFinite(index: 2))
+        #expect(problem([-0.0, 0, -0.0], .cosine) == .zeroVector)
+        #expect(problem([1e-30, 0, 0], .l2) == nil)
+    }
 }
 
 @Suite struct PreFilterTests {
