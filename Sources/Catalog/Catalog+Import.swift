@@ -31,6 +31,34 @@ extension Catalog {
         return report
     }
 
+    /// Starts importing a vector file in the background, as a job (`Job.Kind.importVectors`):
+    /// the same import as `importVectors`, with its progress (bytes of NDJSON or rows of .npy)
+    /// in the job as blocks commit. Cancelling stops it between blocks (what was committed
+    /// stays); a job interrupted by a crash runs again at the next open, and since re-importing
+    /// replaces, that completes it. Its `ImportReport` is `importReport(job:)` once it finished.
+    /// - Parameter removesFiles: delete the file (and ids file) once the job has finished — for
+    ///   an upload spooled for the job. They stay while the job may still resume.
+    /// - Throws: `notFound` (dataset, space), `io` for a file that cannot be opened.
+    public func startVectorImport(_ format: VectorFileFormat, into space: String, in dataset: String,
+                                  removesFiles: Bool = false) async throws -> Job {
+        let space = try await self.space(space, in: dataset)
+        let parameters = VectorImportParameters(format, removesFiles: removesFiles)
+        for file in parameters.files { _ = try InputFile(path: file) }
+        return try await jobRunner.start(.importVectors, space: space, parameters: try JSONEncoder().encode(parameters), exclusive: false)
+    }
+
+    /// The report of a finished import job, or nil while it runs (or for another kind of job).
+    /// - Throws: `notFound` for an unknown job.
+    public func importReport(job id: String) async throws -> ImportReport? {
+        let job = try await store.job(id: id)
+        guard job.kind == .importVectors, let data = try await store.jobResult(jobID: job.id) else { return nil }
+        do {
+            return try JSONDecoder().decode(ImportReport.self, from: data)
+        } catch {
+            throw CatalogError(.corruptData, "the stored report of import job \(id) cannot be read", underlying: error)
+        }
+    }
+
     /// Imports data rows from NDJSON, CSV or a folder of files. Rows whose id exists are
     /// replaced. Every bad line (bad JSON or CSV, a missing `row_data`, a bad id, a value that
     /// does not fit its field, a global key another row holds) is reported by line number while

@@ -87,6 +87,10 @@ public final class Catalog: Sendable {
         indexes = SpaceIndexes(directory: indexDirectory, store: store, threads: configuration.threads)
         jobRunner = JobRunner(store: store, models: configuration.models)
         await jobRunner.attach(indexes: indexes)
+        await jobRunner.attach { [weak self] format, space, progress in
+            guard let self else { throw CancellationError() }
+            return try await self.importVectors(format, into: space.id, in: space.datasetID, progress: progress)
+        }
         if configuration.runsJobs { await jobRunner.resumePending() }
     }
 

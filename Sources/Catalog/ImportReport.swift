@@ -79,6 +79,14 @@ public enum VectorFileFormat: Sendable, Hashable {
     /// A 2-D float32/float64 `.npy` array (C or Fortran order) and a text file of row ids (or
     /// global keys, with `byGlobalKey`), one per line, in the array's row order.
     case npy(path: String, idsPath: String, byGlobalKey: Bool)
+
+    /// The files it reads.
+    public var paths: [String] {
+        switch self {
+        case .ndjson(let path): [path]
+        case .npy(let path, let idsPath, _): [path, idsPath]
+        }
+    }
 }
 
 /// The row file formats `importRows` reads.

@@ -10,6 +10,8 @@ public struct Job: Sendable, Hashable, Codable {
         case rowScores = "row_scores"
         /// Score how likely each labelled row's label is wrong and store it as a metric.
         case labelMistakes = "label_mistakes"
+        /// Import a vector file (NDJSON, or .npy with ids) into a space; see `Catalog.startVectorImport`.
+        case importVectors = "import_vectors"
     }
 
     /// Where a job is in its life.
@@ -28,14 +30,14 @@ public struct Job: Sendable, Hashable, Codable {
     public var id: String
     public var kind: Kind
     public var datasetID: String
-    /// The space it fills, for `computeEmbeddings`.
+    /// The space it fills or scores.
     public var spaceID: String?
     public var state: State
-    /// Units done (rows embedded or skipped).
+    /// Units done (rows embedded or skipped; for an import, bytes of NDJSON or rows of .npy read).
     public var done: Int
-    /// Units to do, as known when the job started (rows lacking a vector).
+    /// Units to do, as known when the job started (rows lacking a vector; the file's bytes or rows).
     public var total: Int
-    /// Rows that could not be processed (an unreadable file); the job goes on past them.
+    /// Rows that could not be processed (an unreadable file, a rejected line); the job goes on past them.
     public var failedItems: Int
     /// Why the job failed, or the first few item failures.
     public var error: String?

@@ -26,6 +26,11 @@ actor JobRunner {
 
     func attach(indexes: SpaceIndexes) { self.indexes = indexes }
 
+    /// What import jobs call to import (`Catalog.importVectors`, which owns the pipeline).
+    private var importVectors: VectorImportJob.Importer?
+
+    func attach(importVectors: @escaping VectorImportJob.Importer) { self.importVectors = importVectors }
+
     /// Starts every job left pending or running.
     func resumePending() async {
         guard let jobs = try? await store.jobs(states: [.pending, .running]) else { return }
@@ -46,11 +51,12 @@ actor JobRunner {
         return job
     }
 
-    /// Records and starts a curation job over `space` with its parameters (JSON, kept so that a
-    /// job resumed after a crash runs as asked).
-    func startCuration(_ kind: Job.Kind, space: EmbeddingSpace, parameters: Data) async throws -> Job {
+    /// Records and starts a job over `space` with its parameters (JSON, kept so that a job
+    /// resumed after a crash runs as asked).
+    /// - Parameter exclusive: refuse (`conflict`) while a job of the same kind works on the space.
+    func start(_ kind: Job.Kind, space: EmbeddingSpace, parameters: Data, exclusive: Bool = true) async throws -> Job {
         let active = try await store.jobs(states: [.pending, .running])
-        if let existing = active.first(where: { $0.spaceID == space.id && $0.kind == kind }) {
+        if exclusive, let existing = active.first(where: { $0.spaceID == space.id && $0.kind == kind }) {
             throw CatalogError(.conflict, "job \(existing.id) is already computing \(kind.rawValue) for space '\(space.name)'")
         }
         let now = Date()
@@ -89,6 +95,7 @@ actor JobRunner {
         let store = store
         let models = models
         let indexes = indexes
+        let importVectors = importVectors
         tasks[job.id] = Task.detached(executorPreference: BackgroundExecutor.shared) { [weak self] in
             var job = job
             do {
@@ -97,6 +104,9 @@ actor JobRunner {
                     try await EmbeddingJob(store: store, models: models, indexes: indexes).run(&job)
                 case .rowScores, .labelMistakes:
                     try await CurationJob(store: store).run(&job)
+                case .importVectors:
+                    guard let importVectors else { throw CatalogError(.unsupported, "this catalog cannot run import jobs") }
+                    try await VectorImportJob(store: store, importVectors: importVectors).run(&job)
                 }
                 job.state = .succeeded
             } catch is CancellationError {
@@ -108,7 +118,10 @@ actor JobRunner {
             job.updatedAt = Date()
             // A fresh task: this one may be cancelled, and the final state must still be written.
             let final = job
-            await Task { try? await store.updateJob(final) }.value
+            await Task {
+                try? await store.updateJob(final)
+                if final.kind == .importVectors && final.state.isFinished { await VectorImportJob.removeSpooledFiles(of: final, store: store) }
+            }.value
             await self?.finished(job.id)
         }
     }

@@ -38,6 +38,28 @@ extension SQLiteStore {
         }
     }
 
+    public func putJobResult(jobID: String, result: Data) async throws {
+        try await write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO job_result (job_id, result) VALUES (?, ?)", arguments: [jobID, result])
+        }
+    }
+
+    public func jobResult(jobID: String) async throws -> Data? {
+        try await read { db in try Data.fetchOne(db, sql: "SELECT result FROM job_result WHERE job_id = ?", arguments: [jobID]) }
+    }
+
+    /// `jobs-v2-results`: what finished jobs produced, one JSON document a job.
+    static func registerJobResultsMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("jobs-v2-results") { db in
+            try db.execute(sql: """
+                CREATE TABLE job_result (
+                    job_id TEXT PRIMARY KEY REFERENCES job(id) ON DELETE CASCADE,
+                    result BLOB NOT NULL
+                )
+                """)
+        }
+    }
+
     private static func job(from row: Row) throws -> Job {
         guard let kind = Job.Kind(rawValue: row["kind"]), let state = Job.State(rawValue: row["state"]) else {
             throw CatalogError(.corruptData, "job \(row["id"] as String) has an unknown kind or state")

@@ -137,6 +137,10 @@ public protocol Store: CurationStore {
     func jobs(states: Set<Job.State>?) async throws -> [Job]
     /// Writes a job's state, progress and error.
     func updateJob(_ job: Job) async throws
+    /// Stores what a finished job produced (JSON: an import's `ImportReport`).
+    func putJobResult(jobID: String, result: Data) async throws
+    /// A job's stored result, or nil.
+    func jobResult(jobID: String) async throws -> Data?
 }
 
 extension Store {

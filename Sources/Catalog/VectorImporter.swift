@@ -250,6 +250,11 @@ struct VectorImporter {
         var pending = try nextBlock()
         var linesBefore = 0
         while let task = pending {
+            // A cancelled import stops between blocks; the blocks committed so far stay.
+            if Task.isCancelled {
+                task.cancel()
+                throw CancellationError()
+            }
             var (chunk, done) = try await task.value
             pending = try nextBlock()
             chunk.renumber(after: linesBefore)

@@ -43,8 +43,7 @@ public func buildApplication(_ arguments: some AppArguments, service: some Catal
     let keys = APIKeyStore(directory: dataDirectory)
     try arguments.checkExposure(keys: keys)
     let router = buildRouter(
-        service: service, keys: keys, limits: arguments.limits, spoolDirectory: dataDirectory.appendingPathComponent("uploads"),
-        importJobs: VectorImportJobs())
+        service: service, keys: keys, limits: arguments.limits, spoolDirectory: dataDirectory.appendingPathComponent("uploads"))
     return Application(
         router: router,
         configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "loupe"),
@@ -54,7 +53,7 @@ public func buildApplication(_ arguments: some AppArguments, service: some Catal
 /// The router with every route of the API, behind request logging, JSON errors, body limits and
 /// API keys.
 public func buildRouter(
-    service: some CatalogService, keys: APIKeyStore, limits: RequestLimits, spoolDirectory: URL, importJobs: VectorImportJobs
+    service: some CatalogService, keys: APIKeyStore, limits: RequestLimits, spoolDirectory: URL
 ) -> Router<LoupeRequestContext> {
     let spool = Spool(directory: spoolDirectory)
     let router = Router(context: LoupeRequestContext.self)
@@ -74,9 +73,9 @@ public func buildRouter(
     ExportController(service: service).addRoutes(to: v1.group("datasets"))
     RowController(repository: service, spool: spool).addRoutes(to: v1.group("datasets/:dataset/rows"))
     AnnotationController(repository: service).addRoutes(to: v1.group("datasets/:dataset"))
-    SpaceController(repository: service, spool: spool, importJobs: importJobs).addRoutes(to: v1.group("datasets/:dataset/spaces"))
+    SpaceController(repository: service, spool: spool).addRoutes(to: v1.group("datasets/:dataset/spaces"))
     SearchController(service: service).addRoutes(spaces: v1.group("datasets/:dataset/spaces"), v1: v1)
-    JobController(repository: service, importJobs: importJobs).addRoutes(to: v1.group("jobs"))
+    JobController(repository: service).addRoutes(to: v1.group("jobs"))
     KeyController(keys: keys).addRoutes(v1: v1, router: router)
     CurationController(service: service).addRoutes(spaces: v1.group("datasets/:dataset/spaces"), datasets: v1.group("datasets/:dataset"))
     addWebUIRoutes(to: v1, service: service, dataDirectory: spoolDirectory.deletingLastPathComponent())

@@ -63,8 +63,7 @@ struct OpenAPIConformanceTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let catalog = try await Catalog.open(CatalogConfiguration(dataDirectory: directory.path, runsJobs: false))
         let router = buildRouter(
-            service: catalog, keys: APIKeyStore(directory: directory), limits: RequestLimits(), spoolDirectory: directory,
-            importJobs: VectorImportJobs())
+            service: catalog, keys: APIKeyStore(directory: directory), limits: RequestLimits(), spoolDirectory: directory)
         await catalog.close()
         let routed = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         let documented = Set(Self.documentedOperations(try await Self.servedDocument()).keys)

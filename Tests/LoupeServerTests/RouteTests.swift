@@ -180,13 +180,23 @@ enum RouteScenario {
             .post, "\(spaceBase)/vectors?background=true", body: ByteBuffer(string: "{\"id\": \"e\", \"vector\": [0, 0, 2]}\n{\"id\": \"zz\", \"vector\": [1, 1, 1]}\n"),
             contentType: "application/x-ndjson")
         #expect(background.status == .accepted, "\(background.text)")
-        let importJob = try background.decode(VectorImportJob.self)
-        #expect(importJob.kind == "import_vectors")
+        let importJob = try background.decode(Job.self)
+        #expect(importJob.kind == .importVectors && importJob.spaceID != nil)
         let finished = try await waitForJob(client, importJob.id)
         #expect(finished["state"] as? String == "succeeded", "\(finished)")
         #expect((finished["report"] as? [String: Any])?["stored"] as? Int == 1 && finished["failed_items"] as? Int == 1, "\(finished)")
         #expect(try await client.send(.get, "/v1/jobs").text.contains(importJob.id))
         expectError(try await client.send(.post, "/v1/jobs/\(importJob.id)/cancel"), .conflict, "conflict")
+        // An .npy upload in the background too; the job deletes its spooled parts when done.
+        let (backgroundNPY, backgroundType) = multipart([
+            ("ids", "ids.txt", Data("c\nnobody\n".utf8)),
+            ("vectors", "v.npy", NpyWriter.data(values: [0, 0, 1, 1, 1, 1], rows: 2, columns: 3)),
+        ])
+        let npyJob = try await client.send(.post, "\(spaceBase)/vectors?background=true", body: backgroundNPY, contentType: backgroundType)
+        #expect(npyJob.status == .accepted, "\(npyJob.text)")
+        let npyFinished = try await waitForJob(client, try npyJob.decode(Job.self).id)
+        #expect(npyFinished["state"] as? String == "succeeded" && npyFinished["failed_items"] as? Int == 1, "\(npyFinished)")
+        #expect(((npyFinished["report"] as? [String: Any])?["errors"] as? [[String: Any]])?.first?["line"] as? Int == 2, "\(npyFinished)")
 
         // Search: by anchors, by vector, with a filter, a threshold and pagination.
         let byAnchor = try await client.send(.post, "\(spaceBase)/search", json: APISearchBody(positive: ["a"], k: 2))

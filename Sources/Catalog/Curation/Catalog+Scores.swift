@@ -46,7 +46,7 @@ extension Catalog {
             throw CatalogError.invalid("space '\(space.name)' has \(space.vectorCount) vector(s); k = \(k) needs more than k")
         }
         let parameters = try JSONEncoder().encode(CurationJobParameters(k: k, threads: configuration.threads))
-        return try await jobRunner.startCuration(kind, space: space, parameters: parameters)
+        return try await jobRunner.start(kind, space: space, parameters: parameters)
     }
 
     /// Aggregates one metric over the rows a filter lets through (every row for an empty filter):

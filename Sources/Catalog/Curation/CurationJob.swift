@@ -79,7 +79,7 @@ struct CurationJob {
             }
             // Earlier suggestions of rows that are no longer suspects would mislead.
             _ = try await store.deleteMetric(name: Self.labelSuggestion, rowID: nil, datasetID: space.datasetID)
-        case .computeEmbeddings:
+        case .computeEmbeddings, .importVectors:
             throw CatalogError.invalid("job \(job.id) is not a curation job")
         }
         try Task.checkCancellation()

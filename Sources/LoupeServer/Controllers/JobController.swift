@@ -2,15 +2,13 @@ import Catalog
 import Foundation
 import Hummingbird
 
-/// `/v1/jobs`: list and get (read), cancel (write) — the catalog's embedding jobs and this
-/// server's background vector imports.
+/// `/v1/jobs`: list and get (read), cancel (write) — the catalog's jobs: embeddings, curation
+/// scores and background vector imports (with their report once finished).
 public struct JobController<Repository: JobRepository>: Sendable {
     let repository: Repository
-    let importJobs: VectorImportJobs
 
-    init(repository: Repository, importJobs: VectorImportJobs) {
+    init(repository: Repository) {
         self.repository = repository
-        self.importJobs = importJobs
     }
 
     /// Adds the routes to `group` (mounted at `/v1/jobs`, requiring `read`).
@@ -20,28 +18,8 @@ public struct JobController<Repository: JobRepository>: Sendable {
         group.group().add(middleware: RequireScope(.write)).post(":job/cancel", use: cancel)
     }
 
-    /// A catalog job or a vector import job, as JSON.
-    enum AnyJob: ResponseEncodable {
-        case catalog(Job)
-        case vectorImport(VectorImportJob)
-
-        var createdAt: Date {
-            switch self {
-            case .catalog(let job): job.createdAt
-            case .vectorImport(let job): job.createdAt
-            }
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            switch self {
-            case .catalog(let job): try job.encode(to: encoder)
-            case .vectorImport(let job): try job.encode(to: encoder)
-            }
-        }
-    }
-
     /// Every job, newest first; `?state=running` (repeatable) keeps those states.
-    @Sendable func list(_ request: Request, context: LoupeRequestContext) async throws -> APIList<AnyJob> {
+    @Sendable func list(_ request: Request, context: LoupeRequestContext) async throws -> APIList<JobResponse> {
         var states: Set<Job.State>?
         let names = request.uri.queryParameters.getAll("state")
         if !names.isEmpty {
@@ -52,23 +30,39 @@ public struct JobController<Repository: JobRepository>: Sendable {
                 return state
             })
         }
-        let catalogJobs = try await repository.jobs(states: states).map(AnyJob.catalog)
-        let imports = importJobs.all().filter { states?.contains($0.state) ?? true }.map(AnyJob.vectorImport)
-        return APIList((catalogJobs + imports).sorted { $0.createdAt > $1.createdAt })
+        var jobs: [JobResponse] = []
+        for job in try await repository.jobs(states: states) { jobs.append(try await response(job)) }
+        return APIList(jobs)
     }
 
-    @Sendable func get(_ request: Request, context: LoupeRequestContext) async throws -> AnyJob {
-        let id = try context.parameters.decoded("job")
-        if let job = importJobs.job(id) { return .vectorImport(job) }
-        return .catalog(try await repository.job(id))
+    @Sendable func get(_ request: Request, context: LoupeRequestContext) async throws -> JobResponse {
+        try await response(repository.job(context.parameters.decoded("job")))
     }
 
     /// Asks a job to stop; a finished job is a conflict.
-    @Sendable func cancel(_ request: Request, context: LoupeRequestContext) async throws -> AnyJob {
+    @Sendable func cancel(_ request: Request, context: LoupeRequestContext) async throws -> JobResponse {
         let id = try context.parameters.decoded("job")
-        if let job = try importJobs.cancel(id) { return .vectorImport(job) }
         let job = try await repository.job(id)
         guard !job.state.isFinished else { throw APIError.conflict("Job '\(id)' already \(job.state.rawValue).") }
-        return .catalog(try await repository.cancelJob(id))
+        return try await response(repository.cancelJob(id))
+    }
+
+    /// A job with its import report, for a finished import.
+    private func response(_ job: Job) async throws -> JobResponse {
+        JobResponse(job: job, report: job.kind == .importVectors && job.state.isFinished ? try await repository.importReport(job: job.id) : nil)
+    }
+}
+
+/// A job as JSON: its fields, and `report` for a finished vector import.
+struct JobResponse: ResponseEncodable {
+    let job: Job
+    let report: ImportReport?
+
+    private enum CodingKeys: String, CodingKey { case report }
+
+    func encode(to encoder: any Encoder) throws {
+        try job.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(report, forKey: .report)
     }
 }

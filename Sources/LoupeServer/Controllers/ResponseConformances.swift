@@ -12,7 +12,6 @@ extension Job: ResponseEncodable {}
 extension Selection: ResponseEncodable {}
 extension Slice: ResponseEncodable {}
 extension APIInferResponse: ResponseEncodable {}
-extension VectorImportJob: ResponseEncodable {}
 extension SpaceClustering: ResponseEncodable {}
 extension ClusterInfo: ResponseEncodable {}
 extension ProjectionSummary: ResponseEncodable {}

@@ -8,12 +8,10 @@ import NIOCore
 public struct SpaceController<Repository: SpaceRepository>: Sendable {
     let repository: Repository
     let spool: Spool
-    let importJobs: VectorImportJobs
 
-    init(repository: Repository, spool: Spool, importJobs: VectorImportJobs) {
+    init(repository: Repository, spool: Spool) {
         self.repository = repository
         self.spool = spool
-        self.importJobs = importJobs
     }
 
     /// Adds the routes to `group` (mounted at `/v1/datasets/{dataset}/spaces`, requiring `read`).
@@ -50,50 +48,53 @@ public struct SpaceController<Repository: SpaceRepository>: Sendable {
     /// or as `multipart/form-data` with an `ids` part (one row id a line, or global keys with
     /// `?by=global_key`) followed by a `vectors` part (`.npy`). The body is streamed to disk and
     /// imported; bad lines are reported by number while good ones land. With `?background=true`
-    /// an NDJSON import runs as a job (202) whose progress `/v1/jobs/{job}` shows.
+    /// the import runs as a catalog job (202) whose progress and report `/v1/jobs/{job}` shows;
+    /// a server stopped mid-import resumes it at its next start.
     @Sendable func importVectors(_ request: Request, context: LoupeRequestContext) async throws -> Response {
         let dataset = try context.parameters.decoded("dataset")
         let type = try request.requireMediaType(["application/x-ndjson", "application/jsonl", "multipart/form-data"])
         let background = try request.flag("background", default: false)
         let space = try await repository.space(context.parameters.decoded("space"), in: dataset)  // 404 before reading the body
         let body = request.streamedBody(context: context)
+        let format: VectorFileFormat
         if type == "multipart/form-data" {
-            guard !background else {
-                throw APIError.validation("background=true takes an NDJSON body; send .npy uploads without it.")
-            }
             let byGlobalKey: Bool
             switch request.uri.queryParameters.get("by") {
             case nil, "id": byGlobalKey = false
             case "global_key": byGlobalKey = true
             case let other?: throw APIError.invalid("Query parameter 'by' must be id or global_key, got '\(other)'.")
             }
-            let report = try await importNPY(body, space: space, byGlobalKey: byGlobalKey, contentType: request.headers[.contentType] ?? "")
-            return try report.response(from: request, context: context)
+            let (ids, npy) = try await spoolNPY(body, contentType: request.headers[.contentType] ?? "")
+            format = .npy(path: npy.path, idsPath: ids.path, byGlobalKey: byGlobalKey)
+        } else {
+            format = .ndjson(path: try await spool.write(body, prefix: "vectors", suffix: "ndjson").path)
         }
-        guard background else {
-            let report = try await spool.withFile(body, prefix: "vectors", suffix: "ndjson") { file in
-                try await repository.importVectors(.ndjson(path: file.path), into: space.id, in: space.datasetID, progress: nil)
-            }
-            return try report.response(from: request, context: context)
+        if background {
+            // The job owns the spooled files from here: it deletes them once it has finished.
+            let job = try await repository.startVectorImport(format, into: space.id, in: space.datasetID, removesFiles: true)
+            return try EditedResponse(status: .accepted, response: JobResponse(job: job, report: nil)).response(from: request, context: context)
         }
-        let file = try await spool.write(body, prefix: "vectors", suffix: "ndjson")
-        let job = importJobs.start(file: file, space: space, repository: repository)
-        return try EditedResponse(status: .accepted, response: job).response(from: request, context: context)
+        defer { for path in format.paths { try? FileManager.default.removeItem(atPath: path) } }
+        let report = try await repository.importVectors(format, into: space.id, in: space.datasetID, progress: nil)
+        return try report.response(from: request, context: context)
     }
 
-    private func importNPY(_ body: ByteChunks, space: EmbeddingSpace, byGlobalKey: Bool, contentType: String) async throws -> ImportReport {
+    /// Spools a multipart .npy upload: the `ids` part (one row id a line), then the `vectors`
+    /// part (.npy). Nothing is left behind when either is missing or unreadable.
+    private func spoolNPY(_ body: ByteChunks, contentType: String) async throws -> (ids: URL, npy: URL) {
         let reader = try MultipartReader(body: body, contentType: contentType)
         guard let first = try await reader.nextPart(), first.name == "ids" else {
             throw APIError.invalid("Send the 'ids' part (one row id a line) before the 'vectors' part (.npy).")
         }
-        return try await spool.withFile(reader.currentPartChunks(), prefix: "ids", suffix: "txt") { ids in
+        let ids = try await spool.write(reader.currentPartChunks(), prefix: "ids", suffix: "txt")
+        do {
             guard let second = try await reader.nextPart(), second.name == "vectors" else {
                 throw APIError.invalid("The 'vectors' part (.npy) is missing after 'ids'.")
             }
-            return try await spool.withFile(reader.currentPartChunks(), prefix: "vectors", suffix: "npy") { npy in
-                try await repository.importVectors(
-                    .npy(path: npy.path, idsPath: ids.path, byGlobalKey: byGlobalKey), into: space.id, in: space.datasetID, progress: nil)
-            }
+            return (ids, try await spool.write(reader.currentPartChunks(), prefix: "vectors", suffix: "npy"))
+        } catch {
+            try? FileManager.default.removeItem(at: ids)
+            throw error
         }
     }
 

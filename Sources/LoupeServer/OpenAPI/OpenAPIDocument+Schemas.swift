@@ -90,16 +90,12 @@ extension OpenAPIDocument {
             ("classes", array(object(["class_name", "probability"], [("class_name", string), ("probability", number)]))),
         ])),
         ("Job", object(["id", "kind", "dataset_id", "state", "done", "total", "failed_items", "created_at", "updated_at"], [
-            ("id", string), ("kind", ["enum": ["compute_embeddings", "row_scores", "label_mistakes"]]), ("dataset_id", string), ("space_id", string), ("state", jobState),
-            ("done", integer), ("total", integer), ("failed_items", integer), ("error", string), ("created_at", dateTime), ("updated_at", dateTime),
+            ("id", string), ("kind", ["enum": ["compute_embeddings", "row_scores", "label_mistakes", "import_vectors"]]), ("dataset_id", string), ("space_id", string), ("state", jobState),
+            ("done", ["type": "integer", "description": "Units done: rows, or for import_vectors bytes of NDJSON or rows of .npy read."]),
+            ("total", integer), ("failed_items", integer), ("error", string), ("created_at", dateTime), ("updated_at", dateTime),
+            ("report", ["$ref": "#/components/schemas/ImportReport", "description": "A finished import_vectors job's report."]),
         ])),
-        ("ImportJob", object(["id", "kind", "dataset_id", "space_id", "state", "done", "total", "failed_items", "created_at", "updated_at"], [
-            ("id", string), ("kind", ["enum": ["import_vectors"]]), ("dataset_id", string), ("space_id", string), ("state", jobState),
-            ("done", ["type": "integer", "description": "Bytes read of the spooled body."]), ("total", integer), ("failed_items", integer),
-            ("error", string), ("created_at", dateTime), ("updated_at", dateTime), ("report", ref("ImportReport")),
-        ])),
-        ("AnyJob", ["oneOf": [ref("Job"), ref("ImportJob")]]),
-        ("JobList", object(["items"], [("items", array(ref("AnyJob")))])),
+        ("JobList", object(["items"], [("items", array(ref("Job")))])),
         ("LabelBatch", object(["labels"], [
             ("labels", array(object(["row_id", "class_name"], [
                 ("row_id", string), ("class_name", string), ("kind", labelKind), ("confidence", ["type": "number", "minimum": 0, "maximum": 1]),

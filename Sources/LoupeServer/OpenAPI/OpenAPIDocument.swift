@@ -181,7 +181,7 @@ public enum OpenAPIDocument {
                     ]],
                 ]],
                 responses: [
-                    ("200", ok("ImportReport")), ("202", ok("ImportJob", "The import job.")), ("404", error("NotFound")),
+                    ("200", ok("ImportReport")), ("202", ok("Job", "The import job (background=true).")), ("404", error("NotFound")),
                     ("413", error("TooLarge")), ("415", error("UnsupportedMediaType")), ("422", error("Unprocessable")),
                 ]),
         ]),
@@ -235,11 +235,11 @@ public enum OpenAPIDocument {
         ]),
         ("/v1/jobs/{job}", [
             "parameters": [pathParameter("job", "A job id.")],
-            "get": operation("A job's state and progress.", scope: .read, responses: [("200", ok("AnyJob")), ("404", error("NotFound"))]),
+            "get": operation("A job's state and progress.", scope: .read, responses: [("200", ok("Job")), ("404", error("NotFound"))]),
         ]),
         ("/v1/jobs/{job}/cancel", [
             "parameters": [pathParameter("job", "A job id.")],
-            "post": operation("Ask a job to stop.", scope: .write, responses: [("200", ok("AnyJob")), ("404", error("NotFound")), ("409", error("Conflict"))]),
+            "post": operation("Ask a job to stop.", scope: .write, responses: [("200", ok("Job")), ("404", error("NotFound")), ("409", error("Conflict"))]),
         ]),
         ("/v1/keys", [
             "get": operation("API keys, revoked ones included (never the key or its hash).", scope: .admin, responses: [("200", ok("APIKeyList"))]),

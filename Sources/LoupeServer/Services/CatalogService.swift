@@ -32,6 +32,7 @@ public protocol SpaceRepository: Sendable {
     func importVectors(_ format: VectorFileFormat, into space: String, in dataset: String, progress: ProgressHandler?) async throws
         -> ImportReport
     func computeEmbeddings(space: String, in dataset: String) async throws -> Job
+    func startVectorImport(_ format: VectorFileFormat, into space: String, in dataset: String, removesFiles: Bool) async throws -> Job
 }
 
 /// Search and inference: what ``SearchController`` needs.
@@ -48,6 +49,7 @@ public protocol JobRepository: Sendable {
     func job(_ id: String) async throws -> Job
     func jobs(states: Set<Job.State>?) async throws -> [Job]
     func cancelJob(_ id: String) async throws -> Job
+    func importReport(job id: String) async throws -> ImportReport?
 }
 
 /// NDJSON export: what ``ExportController`` needs.

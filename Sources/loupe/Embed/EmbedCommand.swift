@@ -68,7 +68,7 @@ struct EmbedCommand: AsyncParsableCommand {
             job = try await catalog.job(job.id)
         }
         bar.finish()
-        try await catalog.close()
+        await catalog.close()
         try options.output(job) {
             "job \(job.id): \(job.state.rawValue), \(job.done) of \(job.total) rows, \(job.failedItems) failed" + (job.error.map { ": \($0)" } ?? "")
         }
