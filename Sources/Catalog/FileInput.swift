@@ -70,6 +70,21 @@ final class InputFile: @unchecked Sendable {
         return try bytes(at: offset, count: count).withUnsafeBufferPointer(body)
     }
 
+    /// Tells the kernel that bytes `range` will not be read again: their whole pages leave this
+    /// mapping and the page cache. An import reads its file once, so keeping it cached would
+    /// only push out pages the catalog uses (and on a virtual machine, pages just freed are the
+    /// cheapest to write the vectors into: untouched memory faults on the host first). Ranges
+    /// released in order partition the file: each gives up the pages from its start's page to
+    /// its end's, the page its end falls in stays for the next range.
+    func release(_ range: Range<Int>) {
+        let page = VectorFiles.pageSize
+        let start = range.lowerBound / page * page
+        let end = min(range.upperBound, size) / page * page
+        guard end > start else { return }
+        if let mapping { madvise(mapping + start, end - start, MADV_DONTNEED) }
+        _ = posix_fadvise(descriptor, off_t(start), off_t(end - start), POSIX_FADV_DONTNEED)
+    }
+
     /// Reads exactly `count` bytes at `offset` into `buffer`.
     /// - Throws: `io` on a read error, `corruptData` when the file ends first.
     func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws {

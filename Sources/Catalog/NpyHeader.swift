@@ -15,6 +15,12 @@ struct NpyHeader: Equatable {
     /// Where the array data starts.
     var dataOffset: Int
 
+    /// The bytes of rows `rows` of a C-order array.
+    func byteRange(rows: Range<Int>) -> Range<Int> {
+        let rowBytes = columns * itemSize
+        return dataOffset + rows.lowerBound * rowBytes..<dataOffset + rows.upperBound * rowBytes
+    }
+
     /// Reads and checks the header of `file`.
     /// - Throws: `corruptData` naming the file and what is wrong with it.
     static func read(_ file: InputFile) throws -> NpyHeader {

@@ -73,7 +73,9 @@ struct VectorImporter {
             offset += length
             let done = offset
             return Task.detached {
-                (Chunk(try file.withBytes(at: start, count: length) { parser.parse($0, atFileStart: start == 0) }), done)
+                let block = try file.withBytes(at: start, count: length) { parser.parse($0, atFileStart: start == 0) }
+                file.release(start..<start + length)
+                return (Chunk(block), done)
             }
         }
         return try await run(start: start, total: file.size, byGlobalKey: false, nextBlock: nextBlock)
@@ -109,6 +111,7 @@ struct VectorImporter {
                 let chunk = try Self.withRows(of: file, header: header, first: first, count: count) { rows in
                     Self.check(rows: rows, keys: keys, metric: metric, byGlobalKey: byGlobalKey, dimensions: header.columns, into: buffers.take())
                 }
+                if !header.fortranOrder { file.release(header.byteRange(rows: first..<first + count)) }
                 return (chunk, first + count)
             }
         }
