@@ -25,6 +25,49 @@ extension Catalog {
         guard (0...Self.maximumImageHashDistance).contains(maxDistance) else {
             throw CatalogError.invalid("the Hamming distance of image hashes must be in 0...\(Self.maximumImageHashDistance) bits (got \(maxDistance))")
         }
+        let (dataset, slots, ids, files) = try await imageRows(in: dataset, filter: filter)
+        let hashes = try Self.perceptualHashes(files, ids: ids, threads: configuration.threads)
+        let result = try curating("near-duplicate images in dataset '\(dataset.name)'") { () throws(CurationError) in
+            try NearDuplicates.hashes(hashes, maxDistance: maxDistance, threads: configuration.threads)
+        }
+        return try await report(result, kind: "images", threshold: Double(maxDistance), slots: slots, datasetID: dataset.id)
+    }
+
+    /// Groups of image rows that are copies of one picture — resized, re-encoded, brightened or
+    /// darkened, lightly noised or shifted by a few percent — by pixel correlation, with one
+    /// representative per group (the member with the largest sum of scores to its pairs).
+    ///
+    /// Each image row's file is decoded and reduced to a 24 × 24 gray thumbnail
+    /// (`ImageThumbnail`) on `configuration.threads` cores at every call; then Curation's
+    /// `NearDuplicates.images` finds candidate pairs by the cosine of 8 × 8 averages and keeps
+    /// those whose `ImageCorrelation` score — the best normalised cross-correlation over shifts
+    /// of up to 2 pixels, either side optionally blurred — is at least `threshold`. Unlike pHash,
+    /// this survives a picture that went through a smaller size (a blur), and tells apart two
+    /// different pictures of the same kind. 0.99 is a good start (docs/curation-select.md has
+    /// the measured recall and precision); lower values join different but similar pictures.
+    /// - Parameter filter: only image rows it lets through are compared.
+    /// - Throws: `notFound`; `invalidArgument` for a threshold outside (0, 1], no image rows, or
+    ///   an image row whose file cannot be read or decoded (naming the row and the file; nothing
+    ///   is reported then, as a partial answer would silently miss duplicates).
+    public func nearDuplicateImages(in dataset: String, threshold: Double, filter: RowFilter = RowFilter()) async throws -> DuplicateReport {
+        guard threshold > 0 && threshold <= 1 else {
+            throw CatalogError.invalid("the image correlation threshold must be in (0, 1] (got \(threshold))")
+        }
+        let (dataset, slots, ids, files) = try await imageRows(in: dataset, filter: filter)
+        let side = ImageThumbnail.defaultSide
+        let thumbnails = try Self.imageSignatures(files, ids: ids, threads: configuration.threads) { file, decoder in
+            try ImageThumbnail(file: file, side: side, decoder: decoder).pixels
+        }
+        let result = try curating("near-duplicate images in dataset '\(dataset.name)'") { () throws(CurationError) in
+            try NearDuplicates.images(thumbnails.flatMap { $0 }, side: side, threshold: Float(threshold), threads: configuration.threads)
+        }
+        return try await report(result, kind: "images", threshold: threshold, slots: slots, datasetID: dataset.id)
+    }
+
+    /// The dataset's image rows that `filter` lets through, in slot order, with their files.
+    /// - Throws: `notFound`; `invalidArgument` when there are none.
+    private func imageRows(in dataset: String, filter: RowFilter) async throws
+        -> (dataset: Dataset, slots: [UInt32], ids: [String], files: [String?]) {
         let dataset = try await store.dataset(dataset)
         var imageFilter = filter
         imageFilter.mediaTypes = [.image]
@@ -41,26 +84,33 @@ extension Catalog {
             }
         }
         guard !slots.isEmpty else { throw CatalogError.invalid("dataset '\(dataset.name)' has no image rows among the rows asked for") }
-        let hashes = try Self.perceptualHashes(files, ids: ids, threads: configuration.threads)
-        let result = try curating("near-duplicate images in dataset '\(dataset.name)'") { () throws(CurationError) in
-            try NearDuplicates.hashes(hashes, maxDistance: maxDistance, threads: configuration.threads)
-        }
-        return try await report(result, kind: "images", threshold: Double(maxDistance), slots: slots, datasetID: dataset.id)
+        return (dataset, slots, ids, files)
     }
 
     /// The pHash of each file, computed in chunks on `threads` cores.
     /// - Throws: `invalidArgument` naming the first row (in order) whose file is missing, not local or not a
     ///   decodable image, with how many others failed.
     static func perceptualHashes(_ files: [String?], ids: [String], threads: Int) throws -> [UInt64] {
-        var hashes = [UInt64](repeating: 0, count: files.count)
+        try imageSignatures(files, ids: ids, threads: threads) { file, decoder in
+            try ImageHash.compute(.perceptual, file: file, decoder: decoder).bits
+        }
+    }
+
+    /// `signature(file, decoder)` of each file, computed in chunks on `threads` cores.
+    /// - Throws: `invalidArgument` naming the first row (in order) whose file is missing, not local or not a
+    ///   decodable image, with how many others failed.
+    static func imageSignatures<Signature: Sendable>(
+        _ files: [String?], ids: [String], threads: Int, _ signature: @Sendable (String, ImageDecoder) throws -> Signature
+    ) throws -> [Signature] {
+        var values = [Signature?](repeating: nil, count: files.count)
         var failures = [String?](repeating: nil, count: files.count)
         let chunk = 16
         let chunks = (files.count + chunk - 1) / chunk
         let decoder = ImageDecoder()
-        hashes.withUnsafeMutableBufferPointer { hashes in
+        values.withUnsafeMutableBufferPointer { values in
             failures.withUnsafeMutableBufferPointer { failures in
                 // Each chunk writes only its own range of both buffers.
-                let shared = UncheckedSendableBox((hashes: hashes, failures: failures))
+                let shared = UncheckedSendableBox((values: values, failures: failures))
                 let workers = max(1, min(threads, chunks))
                 // Worker w takes chunks w, w + workers, …: no shared counter, and chunks are small.
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -71,7 +121,7 @@ extension Catalog {
                                 continue
                             }
                             do {
-                                shared.value.hashes[i] = try ImageHash.compute(.perceptual, file: file, decoder: decoder).bits
+                                shared.value.values[i] = try signature(file, decoder)
                             } catch {
                                 shared.value.failures[i] = (error as? ImageError)?.message ?? "\(error)"
                             }
@@ -83,8 +133,8 @@ extension Catalog {
         let failed = failures.indices.filter { failures[$0] != nil }
         if let first = failed.first {
             let others = failed.count > 1 ? " (and \(failed.count - 1) more image rows fail)" : ""
-            throw CatalogError(.invalidArgument, "cannot hash image row '\(ids[first])': \(failures[first] ?? "")\(others)")
+            throw CatalogError(.invalidArgument, "cannot read image row '\(ids[first])': \(failures[first] ?? "")\(others)")
         }
-        return hashes
+        return values.compactMap { $0 }
     }
 }
