@@ -148,6 +148,7 @@ extension SQLiteStore {
             try db.execute(sql: "DROP TABLE vector")
         }
         registerCurationMigration(&migrator)
+        registerImageSignatureMigration(&migrator)
         return migrator
     }
 

@@ -13,8 +13,10 @@ extension Catalog {
     /// per group (the member most similar to the rest).
     ///
     /// No space is needed: each image row's file is decoded and hashed on `configuration.threads`
-    /// cores at every call (hashes are not stored; decoding dominates, a few milliseconds per
-    /// photo), then every pair of hashes is compared (Curation's `NearDuplicates.hashes`, exact).
+    /// cores (decoding dominates, a few milliseconds per photo) the first time, and the hash is
+    /// kept with the row (`ImageSignature`, reused while the file's path, size and modification
+    /// time stay the same); then every pair of hashes is compared (Curation's
+    /// `NearDuplicates.hashes`, exact).
     /// pHash survives resizing, re-encoding, brightness changes and light noise, not crops or
     /// shifts of more than a few percent (docs/curation-select.md has the measured recall).
     /// - Parameter filter: only image rows it lets through are compared.
@@ -26,7 +28,7 @@ extension Catalog {
             throw CatalogError.invalid("the Hamming distance of image hashes must be in 0...\(Self.maximumImageHashDistance) bits (got \(maxDistance))")
         }
         let (dataset, slots, ids, files) = try await imageRows(in: dataset, filter: filter)
-        let hashes = try Self.perceptualHashes(files, ids: ids, threads: configuration.threads)
+        let hashes = try await imageSignatures(datasetID: dataset.id, slots: slots, ids: ids, files: files).map(\.perceptualHash)
         let result = try curating("near-duplicate images in dataset '\(dataset.name)'") { () throws(CurationError) in
             try NearDuplicates.hashes(hashes, maxDistance: maxDistance, threads: configuration.threads)
         }
@@ -38,7 +40,9 @@ extension Catalog {
     /// representative per group (the member with the largest sum of scores to its pairs).
     ///
     /// Each image row's file is decoded and reduced to a 24 × 24 gray thumbnail
-    /// (`ImageThumbnail`) on `configuration.threads` cores at every call; then Curation's
+    /// (`ImageThumbnail`) on `configuration.threads` cores the first time, and the thumbnail is
+    /// kept with the row (`ImageSignature`, reused while the file's path, size and modification
+    /// time stay the same); then Curation's
     /// `NearDuplicates.images` finds candidate pairs by the cosine of 8 × 8 averages and keeps
     /// those whose `ImageCorrelation` score — the best normalised cross-correlation over shifts
     /// of up to 2 pixels, either side optionally blurred — is at least `threshold`. Unlike pHash,
@@ -54,12 +58,10 @@ extension Catalog {
             throw CatalogError.invalid("the image correlation threshold must be in (0, 1] (got \(threshold))")
         }
         let (dataset, slots, ids, files) = try await imageRows(in: dataset, filter: filter)
-        let side = ImageThumbnail.defaultSide
-        let thumbnails = try Self.imageSignatures(files, ids: ids, threads: configuration.threads) { file, decoder in
-            try ImageThumbnail(file: file, side: side, decoder: decoder).pixels
-        }
+        let signatures = try await imageSignatures(datasetID: dataset.id, slots: slots, ids: ids, files: files)
         let result = try curating("near-duplicate images in dataset '\(dataset.name)'") { () throws(CurationError) in
-            try NearDuplicates.images(thumbnails.flatMap { $0 }, side: side, threshold: Float(threshold), threads: configuration.threads)
+            try NearDuplicates.images(signatures.flatMap(\.thumbnail), side: ImageThumbnail.defaultSide, threshold: Float(threshold),
+                                      threads: configuration.threads)
         }
         return try await report(result, kind: "images", threshold: threshold, slots: slots, datasetID: dataset.id)
     }
@@ -87,13 +89,43 @@ extension Catalog {
         return (dataset, slots, ids, files)
     }
 
-    /// The pHash of each file, computed in chunks on `threads` cores.
-    /// - Throws: `invalidArgument` naming the first row (in order) whose file is missing, not local or not a
-    ///   decodable image, with how many others failed.
-    static func perceptualHashes(_ files: [String?], ids: [String], threads: Int) throws -> [UInt64] {
-        try imageSignatures(files, ids: ids, threads: threads) { file, decoder in
-            try ImageHash.compute(.perceptual, file: file, decoder: decoder).bits
+    /// The signature (pHash and thumbnail) of each image row's file: the stored one while the row
+    /// names the same path and the file has the same size and modification time, else the file
+    /// decoded once on `configuration.threads` cores and the new signatures stored.
+    /// - Throws: `invalidArgument` naming the first row (in order) whose file is missing, not
+    ///   local or not a decodable image, with how many others failed.
+    func imageSignatures(datasetID: String, slots: [UInt32], ids: [String], files: [String?]) async throws -> [ImageSignature] {
+        let stored = try await store.imageSignatures(datasetID: datasetID, slots: slots)
+        let side = ImageThumbnail.defaultSide
+        var signatures = [ImageSignature?](repeating: nil, count: slots.count)
+        var stale: [Int] = []
+        for i in slots.indices {
+            if let file = files[i], let old = stored[slots[i]], old.file == file, old.thumbnailSide == side,
+               let now = Self.fileStamp(file), now.size == old.fileSize, now.modified == old.modified {
+                signatures[i] = old
+            } else {
+                stale.append(i)
+            }
         }
+        guard !stale.isEmpty else { return signatures.compactMap { $0 } }
+        let fresh = try Self.imageSignatures(stale.map { files[$0] }, ids: stale.map { ids[$0] }, threads: configuration.threads) { file, decoder in
+            // The stamp is taken before decoding: a file changed meanwhile is read again next time.
+            let stamp = Self.fileStamp(file)
+            let image = try decoder.decode(file: file)
+            return ImageSignature(file: file, fileSize: stamp?.size ?? -1, modified: stamp?.modified ?? -1,
+                                  perceptualHash: ImageHash.perceptual(of: image).bits, thumbnailSide: side,
+                                  thumbnail: ImageThumbnail(of: image, side: side).pixels)
+        }
+        for (k, i) in stale.enumerated() { signatures[i] = fresh[k] }
+        try await store.putImageSignatures(datasetID: datasetID, zip(stale, fresh).filter { $0.1.fileSize >= 0 }.map { (slots[$0.0], $0.1) })
+        return signatures.compactMap { $0 }
+    }
+
+    /// A file's size and modification time (nanoseconds since 1970), or nil when it cannot be stat'ed.
+    static func fileStamp(_ path: String) -> (size: Int64, modified: Int64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 
     /// `signature(file, decoder)` of each file, computed in chunks on `threads` cores.

@@ -56,6 +56,7 @@ public struct ImageCorrelation: Sendable {
 
     /// One thumbnail ready to be correlated: its pixels (in 0...1) and their blur, each in a
     /// zero-padded layout, with the sum and sum of squares of every window a translation uses.
+    /// `load` refills it in place, so a worker reuses one for every thumbnail it meets.
     ///
     /// Layout: `width = side + 2·maxShift` columns and rows with the picture at (`maxShift`,
     /// `maxShift`), plus `maxShift` zeros before and after, so that for any translation (dx, dy)
@@ -64,81 +65,95 @@ public struct ImageCorrelation: Sendable {
     struct Prepared {
         var sharp: [Float]
         var blurred: [Float]
-        /// Per window (ox, oy) in −maxShift...maxShift, row-major: (sum, sum of squares) of the
-        /// sharp pixels, then of the blurred ones.
-        var windows: [(sum: Double, squares: Double, blurredSum: Double, blurredSquares: Double)]
+        /// Per window (ox, oy) in −maxShift...maxShift, row-major, four values: the sum and sum
+        /// of squares of the sharp pixels, then of the blurred ones.
+        var windows: [Double]
+        // Scratch: the plain pixels, the horizontal blur, the blur, and summed-area tables.
+        private var plain: [Float], rows: [Float], blur: [Float]
+        private var tables: [Double]
 
+        /// An empty one for `measure`'s sizes.
+        init(measure: ImageCorrelation) {
+            let side = measure.side, shift = measure.maxShift, width = side + 2 * shift
+            sharp = [Float](repeating: 0, count: width * width + 2 * shift)
+            blurred = sharp
+            windows = [Double](repeating: 0, count: 4 * (2 * shift + 1) * (2 * shift + 1))
+            plain = [Float](repeating: 0, count: side * side)
+            rows = plain
+            blur = plain
+            tables = [Double](repeating: 0, count: 4 * (side + 1) * (side + 1))
+        }
+
+        /// Prepared from `pixels` (`side` × `side`).
         init(_ pixels: UnsafeBufferPointer<UInt8>, measure: ImageCorrelation) {
-            let side = measure.side, shift = measure.maxShift
-            let width = side + 2 * shift
+            self.init(measure: measure)
+            load(pixels, measure: measure)
+        }
+
+        /// Refills this with `pixels` (`side` × `side`), allocating nothing.
+        mutating func load(_ pixels: UnsafeBufferPointer<UInt8>, measure: ImageCorrelation) {
+            let side = measure.side, shift = measure.maxShift, width = side + 2 * shift
             let base = shift + shift * width + shift
-            var sharp = [Float](repeating: 0, count: width * width + 2 * shift)
-            var plain = [Float](repeating: 0, count: side * side)
-            for i in 0..<(side * side) { plain[i] = Float(pixels[i]) / 255 }
-            let blur = Self.blur(plain, side: side)
-            var blurred = sharp
-            for y in 0..<side {
-                for x in 0..<side {
-                    sharp[base + y * width + x] = plain[y * side + x]
-                    blurred[base + y * width + x] = blur[y * side + x]
+            let stride = side + 1, table = stride * stride
+            plain.withUnsafeMutableBufferPointer { plain in
+                rows.withUnsafeMutableBufferPointer { rows in
+                    blur.withUnsafeMutableBufferPointer { blur in
+                        for i in 0..<(side * side) { plain[i] = Float(pixels[i]) / 255 }
+                        // The [1, 2, 1] / 4 blur along rows then columns, edge pixels repeated.
+                        for y in 0..<side {
+                            for x in 0..<side {
+                                rows[y * side + x] = (plain[y * side + max(0, x - 1)] + 2 * plain[y * side + x] + plain[y * side + min(side - 1, x + 1)]) / 4
+                            }
+                        }
+                        for y in 0..<side {
+                            for x in 0..<side {
+                                blur[y * side + x] = (rows[max(0, y - 1) * side + x] + 2 * rows[y * side + x] + rows[min(side - 1, y + 1) * side + x]) / 4
+                            }
+                        }
+                        sharp.withUnsafeMutableBufferPointer { sharp in
+                            blurred.withUnsafeMutableBufferPointer { blurred in
+                                for y in 0..<side {
+                                    for x in 0..<side {
+                                        sharp[base + y * width + x] = plain[y * side + x]
+                                        blurred[base + y * width + x] = blur[y * side + x]
+                                    }
+                                }
+                            }
+                        }
+                        // Summed-area tables of values and squares, sharp then blurred; the first
+                        // row and column stay zero.
+                        tables.withUnsafeMutableBufferPointer { tables in
+                            for t in 0..<2 {
+                                let source = t == 0 ? plain : blur
+                                let values = tables.baseAddress! + 2 * t * table, squares = values + table
+                                for y in 0..<side {
+                                    var row = 0.0, rowSquares = 0.0
+                                    for x in 0..<side {
+                                        let v = Double(source[y * side + x])
+                                        row += v
+                                        rowSquares += v * v
+                                        values[(y + 1) * stride + x + 1] = values[y * stride + x + 1] + row
+                                        squares[(y + 1) * stride + x + 1] = squares[y * stride + x + 1] + rowSquares
+                                    }
+                                }
+                            }
+                            windows.withUnsafeMutableBufferPointer { windows in
+                                var w = 0
+                                for oy in -shift...shift {
+                                    for ox in -shift...shift {
+                                        let x0 = max(0, ox), x1 = side + min(0, ox), y0 = max(0, oy), y1 = side + min(0, oy)
+                                        for k in 0..<4 {
+                                            let t = tables.baseAddress! + k * table
+                                            windows[4 * w + k] = t[y1 * stride + x1] - t[y0 * stride + x1] - t[y1 * stride + x0] + t[y0 * stride + x0]
+                                        }
+                                        w += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
-            // Integral images of both, then each window's sums by four lookups.
-            let sums = Self.integral(plain, side: side), blurSums = Self.integral(blur, side: side)
-            var windows: [(sum: Double, squares: Double, blurredSum: Double, blurredSquares: Double)] = []
-            windows.reserveCapacity((2 * shift + 1) * (2 * shift + 1))
-            for oy in -shift...shift {
-                for ox in -shift...shift {
-                    let x0 = max(0, ox), x1 = side + min(0, ox), y0 = max(0, oy), y1 = side + min(0, oy)
-                    let a = Self.window(sums, side: side, x0, x1, y0, y1), b = Self.window(blurSums, side: side, x0, x1, y0, y1)
-                    windows.append((a.sum, a.squares, b.sum, b.squares))
-                }
-            }
-            self.sharp = sharp
-            self.blurred = blurred
-            self.windows = windows
-        }
-
-        /// The [1, 2, 1] / 4 blur along rows then columns, edge pixels repeated.
-        static func blur(_ pixels: [Float], side: Int) -> [Float] {
-            var rows = pixels, out = pixels
-            for y in 0..<side {
-                for x in 0..<side {
-                    let left = pixels[y * side + max(0, x - 1)], right = pixels[y * side + min(side - 1, x + 1)]
-                    rows[y * side + x] = (left + 2 * pixels[y * side + x] + right) / 4
-                }
-            }
-            for y in 0..<side {
-                for x in 0..<side {
-                    let up = rows[max(0, y - 1) * side + x], down = rows[min(side - 1, y + 1) * side + x]
-                    out[y * side + x] = (up + 2 * rows[y * side + x] + down) / 4
-                }
-            }
-            return out
-        }
-
-        /// Summed-area tables of the values and of their squares, (side + 1)² each.
-        static func integral(_ pixels: [Float], side: Int) -> (values: [Double], squares: [Double]) {
-            let stride = side + 1
-            var values = [Double](repeating: 0, count: stride * stride), squares = values
-            for y in 0..<side {
-                var row = 0.0, rowSquares = 0.0
-                for x in 0..<side {
-                    let v = Double(pixels[y * side + x])
-                    row += v
-                    rowSquares += v * v
-                    values[(y + 1) * stride + x + 1] = values[y * stride + x + 1] + row
-                    squares[(y + 1) * stride + x + 1] = squares[y * stride + x + 1] + rowSquares
-                }
-            }
-            return (values, squares)
-        }
-
-        static func window(_ tables: (values: [Double], squares: [Double]), side: Int, _ x0: Int, _ x1: Int, _ y0: Int, _ y1: Int)
-            -> (sum: Double, squares: Double) {
-            let s = side + 1
-            func area(_ t: [Double]) -> Double { t[y1 * s + x1] - t[y0 * s + x1] - t[y1 * s + x0] + t[y0 * s + x0] }
-            return (area(tables.values), area(tables.squares))
         }
     }
 
@@ -156,8 +171,9 @@ public struct ImageCorrelation: Sendable {
                         for dy in -shift...shift {
                             for dx in -shift...shift {
                                 // a's pixel (x, y) meets b's (x + dx, y + dy): a uses window (−dx, −dy), b window (dx, dy).
-                                let wa = a.windows[(-dy + shift) * span + (-dx + shift)]
-                                let wb = b.windows[(dy + shift) * span + (dx + shift)]
+                                let ia = 4 * ((-dy + shift) * span + (-dx + shift)), ib = 4 * ((dy + shift) * span + (dx + shift))
+                                let wa = (sum: a.windows[ia], squares: a.windows[ia + 1], blurredSum: a.windows[ia + 2], blurredSquares: a.windows[ia + 3])
+                                let wb = (sum: b.windows[ib], squares: b.windows[ib + 1], blurredSum: b.windows[ib + 2], blurredSquares: b.windows[ib + 3])
                                 let count = Double((side - abs(dx)) * (side - abs(dy)))
                                 let offset = dy * width + dx
                                 let length = side * width

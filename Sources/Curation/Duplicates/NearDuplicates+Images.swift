@@ -2,12 +2,13 @@ import VectorMath
 
 extension NearDuplicates {
     /// The cosine bound under which two thumbnails' coarse vectors are not verified, for a
-    /// verification threshold: `max(0.5, 1 − 15·(1 − threshold))` — 0.85 at 0.99, 0.70 at 0.98.
+    /// verification threshold: `max(0.5, 1 − 20·(1 − threshold))` — 0.84 at 0.992, 0.80 at 0.99, 0.60 at 0.98.
     ///
     /// Measured on the planted copies of `scripts/bench-image-hash-dups.sh`: every pair verified
-    /// at 0.99 had a coarse cosine of at least 0.878 (Fashion-MNIST) and 0.947 (clip art).
+    /// at 0.99 had a coarse cosine of at least 0.878 (Fashion-MNIST, a one-pixel shift of a
+    /// 28-pixel picture) and 0.947 (clip art).
     public static func imageCandidateBound(threshold: Float) -> Float {
-        max(0.5, 1 - 15 * (1 - threshold))
+        max(0.5, 1 - 20 * (1 - threshold))
     }
 
     /// The near-duplicate pairs and groups among image thumbnails: pairs whose `ImageCorrelation`
@@ -90,22 +91,32 @@ extension NearDuplicates {
         var starts: [Int] = []
         for (k, pair) in candidates.enumerated() where k == 0 || candidates[k - 1].first != pair.first { starts.append(k) }
         starts.append(candidates.count)
-        let findings = (0..<Parallel.workers(items: starts.count - 1, threads: threads)).map { _ in Findings() }
+        let workers = Parallel.workers(items: starts.count - 1, threads: threads)
+        let findings = (0..<workers).map { _ in Findings() }
+        // One pair of prepared thumbnails per worker, refilled for every thumbnail.
+        let scratch = UnsafeMutablePointer<(ImageCorrelation.Prepared, ImageCorrelation.Prepared)>.allocate(capacity: workers)
+        scratch.initialize(repeating: (ImageCorrelation.Prepared(measure: measure), ImageCorrelation.Prepared(measure: measure)), count: workers)
+        defer {
+            scratch.deinitialize(count: workers)
+            scratch.deallocate()
+        }
         thumbnails.withUnsafeBufferPointer { thumbnails in
-            // Each worker writes only its own `Findings`; the thumbnails and candidates are read-only.
-            let shared = UncheckedSendable((thumbnails: thumbnails, findings: findings, candidates: candidates, starts: starts))
+            // Each worker writes only its own `Findings` and scratch; the thumbnails and candidates are read-only.
+            let shared = UncheckedSendable((thumbnails: thumbnails, findings: findings, candidates: candidates, starts: starts, scratch: scratch))
             Parallel.forEach(items: starts.count - 1, threads: threads) { worker, item in
                 let mine = shared.value.findings[worker]
                 guard mine.pairs.count <= maxPairs else { return }
                 let thumbnails = shared.value.thumbnails, candidates = shared.value.candidates
-                func prepared(_ i: UInt32) -> ImageCorrelation.Prepared {
-                    ImageCorrelation.Prepared(UnsafeBufferPointer(rebasing: thumbnails[Int(i) * pixels..<(Int(i) + 1) * pixels]), measure: measure)
+                func pixelsOf(_ i: UInt32) -> UnsafeBufferPointer<UInt8> {
+                    UnsafeBufferPointer(rebasing: thumbnails[Int(i) * pixels..<(Int(i) + 1) * pixels])
                 }
+                let prepared = shared.value.scratch + worker
                 let first = candidates[shared.value.starts[item]].first
-                let a = prepared(first)
+                prepared.pointee.0.load(pixelsOf(first), measure: measure)
                 for k in shared.value.starts[item]..<shared.value.starts[item + 1] {
                     let second = candidates[k].second
-                    let score = measure.score(a, prepared(second))
+                    prepared.pointee.1.load(pixelsOf(second), measure: measure)
+                    let score = measure.score(prepared.pointee.0, prepared.pointee.1)
                     mine.scored += 1
                     if score >= threshold {
                         let (x, y) = (ids[Int(first)], ids[Int(second)])
