@@ -17,7 +17,8 @@
       in numpy: 24x24 gray thumbnails (Pillow convert('L') then resize BILINEAR, which Loupe's
       ImageThumbnail matches bit for bit), every pair's best zero-mean normalised
       cross-correlation over shifts of up to 2 pixels and a [1,2,1] blur of either side. Sweeps
-      tau on half A (the highest recall at precision >= 0.95, the strictest tau among ties) and
+      tau on half A (from the strictest tau down to the first with precision < 0.95, the highest
+      recall, the strictest tau among ties) and
       reports half B; with --pairs, scores Loupe's own groups: every pair inside a group counts
       as reported (groups are transitive), a pair is right when it is a planted pair or joins a
       copy to a picture the mirror scores >= tau against the copy's original.
@@ -219,9 +220,16 @@ def correlation(args):
         same = lambda a, b, tau=tau: sims[a, b] >= tau
         strict = evaluate(found, planted, index, lambda a, b: False, "B")["precision"]
         table.append((float(tau), evaluate(found, planted, index, same, "A"), dict(evaluate(found, planted, index, same, "B"), strict_precision=strict)))
-    passing = [row for row in table if row[1]["precision"] >= 0.95]
+    # From the strictest tau down, the thresholds before the first whose precision on A falls
+    # under 0.95 (below it, the lenient precision can rise again as transitive neighbours count
+    # as right); among them the highest recall on A, the strictest tau among ties.
+    passing = []
+    for row in reversed(table):
+        if row[1]["precision"] < 0.95:
+            break
+        passing.append(row)
     top = max(row[1]["recall"] for row in passing) if passing else None
-    chosen = [row for row in passing if row[1]["recall"] == top][-1] if passing else table[-1]
+    chosen = [row for row in passing if row[1]["recall"] == top][0] if passing else table[-1]
     result.update(chosen=chosen[0], tune=chosen[1], report=chosen[2])
     lines = ["| correlation | recall A | precision A | recall B | precision B | strict precision B |", "|---|---|---|---|---|---|"]
     lines += [f"| {t:.3f} | {a['recall']:.3f} | {a['precision']:.3f} | {b['recall']:.3f} | {b['precision']:.3f} | {b['strict_precision']:.3f} |"

@@ -93,9 +93,14 @@ extension OpenAPIDocument {
         ])),
         ("ScoresRequest", object([], [("k", ["type": "integer", "minimum": 1, "maximum": 500])])),
         ("DuplicatesRequest", object(["threshold"], [("threshold", ["type": "number", "minimum": 0, "maximum": 1]), ("filter", ref("RowFilter"))])),
-        ("ImageDuplicatesRequest", object([], [
-            ("threshold", ["type": "number", "exclusiveMinimum": 0, "maximum": 1]),
-            ("max_distance", ["type": "integer", "minimum": 0, "maximum": 32]), ("filter", ref("RowFilter")),
+        // Exactly one of threshold (pixel correlation) and max_distance (pHash bits).
+        ("ImageDuplicatesRequest", .object([
+            ("type", "object"),
+            ("oneOf", [["required": ["threshold"]], ["required": ["max_distance"]]]),
+            ("properties", .object([
+                ("threshold", ["type": "number", "exclusiveMinimum": 0, "maximum": 1]),
+                ("max_distance", ["type": "integer", "minimum": 0, "maximum": 32]), ("filter", ref("RowFilter")),
+            ])),
         ])),
         ("DuplicateReport", object(["kind", "threshold", "candidates", "pairs", "groups", "redundant_rows", "is_exact"], [
             ("kind", ["enum": ["vectors", "texts", "images"]]), ("threshold", number), ("candidates", integer), ("pairs", integer),
