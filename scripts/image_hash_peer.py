@@ -94,6 +94,13 @@ def load(args):
     return planted, names, np.array(hexes, dtype=np.uint64)
 
 
+def loupe_groups(path, index):
+    """The output of `loupe duplicates --json` and its groups as sorted lists of file indices."""
+    with open(path) as f:
+        report = json.load(f)
+    return report, [sorted(index[os.path.basename(m)] for m in group["rows"]) for group in report["groups"]]
+
+
 def pairs_where(mask):
     upper = np.triu(mask, 1)
     i, j = np.nonzero(upper)
@@ -139,12 +146,10 @@ def score(args):
         if best:
             result["combined"] = dict(max_distance=best[0], cosine=best[1], tune=best[2], report=best[3])
     if args.pairs:
-        with open(args.pairs) as f:
-            report = json.load(f)
+        report, groups = loupe_groups(args.pairs, index)
         t = int(report["threshold"])
         found = set()
-        for group in report["groups"]:
-            members = [index[os.path.basename(m)] for m in group["rows"]]
+        for members in groups:
             for x in members:
                 for y in members:
                     if x < y and dist[x, y] <= t:
@@ -235,12 +240,10 @@ def correlation(args):
     lines += [f"| {t:.3f} | {a['recall']:.3f} | {a['precision']:.3f} | {b['recall']:.3f} | {b['precision']:.3f} | {b['strict_precision']:.3f} |"
               for t, a, b in table if round(t * 1000) % 5 == 0 or t == chosen[0]]
     if args.pairs:
-        with open(args.pairs) as f:
-            report = json.load(f)
+        report, groups = loupe_groups(args.pairs, index)
         tau = float(report["threshold"])
         found = set()
-        for group in report["groups"]:
-            members = sorted(index[os.path.basename(m)] for m in group["rows"])
+        for members in groups:
             found.update((x, y) for k, x in enumerate(members) for y in members[k + 1:])
         same = lambda a, b: sims[a, b] >= tau
         mirror = int((values >= tau).sum())
