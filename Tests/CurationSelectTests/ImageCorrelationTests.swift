@@ -111,9 +111,11 @@ import TestSupport
         let thumbnails = pictures.map(Self.bytes)
         let measure = try ImageCorrelation()
         for threshold: Float in [0.97, 0.99] {
-            for threads in [1, 3] {
+            // Thumbnails prepared up front, or (no budget) as each pair is met: the same answer.
+            for (threads, budget) in [(1, NearDuplicates.imagePreparedBudget), (3, NearDuplicates.imagePreparedBudget), (2, 0)] {
                 let rows = (0..<UInt32(thumbnails.count)).map { $0 * 2 + 5 }
-                let result = try NearDuplicates.images(thumbnails.flatMap { $0 }, rows: rows, threshold: threshold, threads: threads)
+                let result = try NearDuplicates.images(thumbnails.flatMap { $0 }, rows: rows, threshold: threshold, threads: threads,
+                                                       preparedBudget: budget)
                 var expected: [NearDuplicates.Pair] = []
                 for i in thumbnails.indices {
                     for j in thumbnails.indices where j > i {

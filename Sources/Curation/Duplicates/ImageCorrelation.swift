@@ -56,7 +56,7 @@ public struct ImageCorrelation: Sendable {
 
     /// One thumbnail ready to be correlated: its pixels (in 0...1) and their blur, each in a
     /// zero-padded layout, with the sum and sum of squares of every window a translation uses.
-    /// `load` refills it in place, so a worker reuses one for every thumbnail it meets.
+    /// `load` refills it in place, with a worker's `Scratch`.
     ///
     /// Layout: `width = side + 2·maxShift` columns and rows with the picture at (`maxShift`,
     /// `maxShift`), plus `maxShift` zeros before and after, so that for any translation (dx, dy)
@@ -68,9 +68,21 @@ public struct ImageCorrelation: Sendable {
         /// Per window (ox, oy) in −maxShift...maxShift, row-major, four values: the sum and sum
         /// of squares of the sharp pixels, then of the blurred ones.
         var windows: [Double]
-        // Scratch: the plain pixels, the horizontal blur, the blur, and summed-area tables.
-        private var plain: [Float], rows: [Float], blur: [Float]
-        private var tables: [Double]
+
+        /// Working memory for `load`: the plain pixels, the horizontal blur, the blur, and
+        /// summed-area tables. One per worker.
+        struct Scratch {
+            var plain: [Float], rows: [Float], blur: [Float]
+            var tables: [Double]
+
+            init(measure: ImageCorrelation) {
+                let side = measure.side
+                plain = [Float](repeating: 0, count: side * side)
+                rows = plain
+                blur = plain
+                tables = [Double](repeating: 0, count: 4 * (side + 1) * (side + 1))
+            }
+        }
 
         /// An empty one for `measure`'s sizes.
         init(measure: ImageCorrelation) {
@@ -78,26 +90,29 @@ public struct ImageCorrelation: Sendable {
             sharp = [Float](repeating: 0, count: width * width + 2 * shift)
             blurred = sharp
             windows = [Double](repeating: 0, count: 4 * (2 * shift + 1) * (2 * shift + 1))
-            plain = [Float](repeating: 0, count: side * side)
-            rows = plain
-            blur = plain
-            tables = [Double](repeating: 0, count: 4 * (side + 1) * (side + 1))
         }
 
         /// Prepared from `pixels` (`side` × `side`).
         init(_ pixels: UnsafeBufferPointer<UInt8>, measure: ImageCorrelation) {
             self.init(measure: measure)
-            load(pixels, measure: measure)
+            var scratch = Scratch(measure: measure)
+            load(pixels, measure: measure, scratch: &scratch)
+        }
+
+        /// The bytes one takes (for memory budgets).
+        static func bytes(measure: ImageCorrelation) -> Int {
+            let width = measure.side + 2 * measure.maxShift, span = 2 * measure.maxShift + 1
+            return 2 * 4 * (width * width + 2 * measure.maxShift) + 4 * 8 * span * span + 64
         }
 
         /// Refills this with `pixels` (`side` × `side`), allocating nothing.
-        mutating func load(_ pixels: UnsafeBufferPointer<UInt8>, measure: ImageCorrelation) {
+        mutating func load(_ pixels: UnsafeBufferPointer<UInt8>, measure: ImageCorrelation, scratch: inout Scratch) {
             let side = measure.side, shift = measure.maxShift, width = side + 2 * shift
             let base = shift + shift * width + shift
             let stride = side + 1, table = stride * stride
-            plain.withUnsafeMutableBufferPointer { plain in
-                rows.withUnsafeMutableBufferPointer { rows in
-                    blur.withUnsafeMutableBufferPointer { blur in
+            scratch.plain.withUnsafeMutableBufferPointer { plain in
+                scratch.rows.withUnsafeMutableBufferPointer { rows in
+                    scratch.blur.withUnsafeMutableBufferPointer { blur in
                         for i in 0..<(side * side) { plain[i] = Float(pixels[i]) / 255 }
                         // The [1, 2, 1] / 4 blur along rows then columns, edge pixels repeated.
                         for y in 0..<side {
@@ -122,7 +137,7 @@ public struct ImageCorrelation: Sendable {
                         }
                         // Summed-area tables of values and squares, sharp then blurred; the first
                         // row and column stay zero.
-                        tables.withUnsafeMutableBufferPointer { tables in
+                        scratch.tables.withUnsafeMutableBufferPointer { tables in
                             for t in 0..<2 {
                                 let source = t == 0 ? plain : blur
                                 let values = tables.baseAddress! + 2 * t * table, squares = values + table

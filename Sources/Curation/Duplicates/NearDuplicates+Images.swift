@@ -1,6 +1,24 @@
 import VectorMath
 
 extension NearDuplicates {
+    /// The most memory `images` spends on thumbnails prepared once up front (about 7 KB each
+    /// at 24 pixels: some 37,000 thumbnails); past it each pair's second thumbnail is prepared
+    /// as it is met.
+    public static let imagePreparedBudget = 256 << 20
+
+    /// One worker's prepared thumbnails and scratch for `images`.
+    final class ImageVerifier {
+        var first: ImageCorrelation.Prepared
+        var second: ImageCorrelation.Prepared
+        var scratch: ImageCorrelation.Prepared.Scratch
+
+        init(measure: ImageCorrelation) {
+            first = ImageCorrelation.Prepared(measure: measure)
+            second = ImageCorrelation.Prepared(measure: measure)
+            scratch = ImageCorrelation.Prepared.Scratch(measure: measure)
+        }
+    }
+
     /// The cosine bound under which two thumbnails' coarse vectors are not verified, for a
     /// verification threshold: `max(0.5, 1 − 20·(1 − threshold))` — 0.84 at 0.992, 0.80 at 0.99, 0.60 at 0.98.
     ///
@@ -20,7 +38,8 @@ extension NearDuplicates {
     ///    made zero-mean and unit-length, and every pair whose cosine is at least
     ///    `imageCandidateBound(threshold:)` found by the exact threshold join of `vectors` (blocked
     ///    sgemm; an HNSW graph past `exactLimit` rows);
-    /// 2. verification: each candidate pair scored by `ImageCorrelation` on `threads` cores.
+    /// 2. verification: each candidate pair scored by `ImageCorrelation` on `threads` cores
+    ///    (every thumbnail prepared once when they fit in `preparedBudget`).
     ///
     /// Blank thumbnails (all pixels equal) have no correlation and join no pair. The answer is
     /// not exact (`isExact` is false): a pair whose coarse cosine falls under the bound is never
@@ -32,6 +51,8 @@ extension NearDuplicates {
     ///   - threshold: the smallest score of a pair, in (0, 1].
     ///   - maxShift: the largest translation tried, in pixels.
     ///   - maxPairs: the most pairs (candidates or answers) a call may hold.
+    ///   - preparedBudget: the most bytes of thumbnails prepared once up front (the same answer
+    ///     either way; past it, slower).
     /// - Throws: `CurationError` — `invalidArgument` for a threshold outside (0, 1], a bad side
     ///   or shift, pixels that are not whole thumbnails, or repeated rows; `unknownRow` for
     ///   mismatched rows; `limitExceeded` past `maxPairs`.
@@ -40,7 +61,7 @@ extension NearDuplicates {
     public static func images(
         _ thumbnails: [UInt8], side: Int = ImageCorrelation.defaultSide, rows: [UInt32]? = nil, threshold: Float,
         maxShift: Int = ImageCorrelation.defaultMaxShift, representative: Representative = .mostCentral,
-        threads: Int? = nil, maxPairs: Int = defaultMaxPairs
+        threads: Int? = nil, maxPairs: Int = defaultMaxPairs, preparedBudget: Int = imagePreparedBudget
     ) throws(CurationError) -> Result {
         let threads = try Parallel.threads(threads)
         guard threshold > 0 && threshold <= 1 else {
@@ -87,40 +108,59 @@ extension NearDuplicates {
                                      threads: threads, maxPairs: maxPairs).pairs
             .map { Pair(first: usable[Int($0.first)], second: usable[Int($0.second)], score: $0.score) }
 
-        // 2. Verification, candidates grouped by their first thumbnail (prepared once).
+        // 2. Verification, candidates grouped by their first thumbnail. Every thumbnail of a
+        // candidate pair is prepared once up front when they fit in `preparedBudget`;
+        // otherwise each worker prepares the second of every pair as it meets it.
         var starts: [Int] = []
         for (k, pair) in candidates.enumerated() where k == 0 || candidates[k - 1].first != pair.first { starts.append(k) }
         starts.append(candidates.count)
+        var involved = [Bool](repeating: false, count: count)
+        for pair in candidates {
+            involved[Int(pair.first)] = true
+            involved[Int(pair.second)] = true
+        }
+        let prepareAll = involved.lazy.filter { $0 }.count * ImageCorrelation.Prepared.bytes(measure: measure) <= preparedBudget
         let workers = Parallel.workers(items: starts.count - 1, threads: threads)
         let findings = (0..<workers).map { _ in Findings() }
-        // One pair of prepared thumbnails per worker, refilled for every thumbnail.
-        let scratch = UnsafeMutablePointer<(ImageCorrelation.Prepared, ImageCorrelation.Prepared)>.allocate(capacity: workers)
-        scratch.initialize(repeating: (ImageCorrelation.Prepared(measure: measure), ImageCorrelation.Prepared(measure: measure)), count: workers)
-        defer {
-            scratch.deinitialize(count: workers)
-            scratch.deallocate()
-        }
+        let scratch = (0..<workers).map { _ in ImageVerifier(measure: measure) }
+        var prepared = [ImageCorrelation.Prepared?](repeating: nil, count: prepareAll ? count : 0)
         thumbnails.withUnsafeBufferPointer { thumbnails in
-            // Each worker writes only its own `Findings` and scratch; the thumbnails and candidates are read-only.
-            let shared = UncheckedSendable((thumbnails: thumbnails, findings: findings, candidates: candidates, starts: starts, scratch: scratch))
-            Parallel.forEach(items: starts.count - 1, threads: threads) { worker, item in
-                let mine = shared.value.findings[worker]
-                guard mine.pairs.count <= maxPairs else { return }
-                let thumbnails = shared.value.thumbnails, candidates = shared.value.candidates
-                func pixelsOf(_ i: UInt32) -> UnsafeBufferPointer<UInt8> {
-                    UnsafeBufferPointer(rebasing: thumbnails[Int(i) * pixels..<(Int(i) + 1) * pixels])
+            func pixelsOf(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: thumbnails[i * pixels..<(i + 1) * pixels]) }
+            prepared.withUnsafeMutableBufferPointer { table in
+                // Each item writes only its own entries of `table`, each worker only its own scratch.
+                let shared = UncheckedSendable((table: table, scratch: scratch))
+                if prepareAll {
+                    let chunk = 64
+                    Parallel.forEach(items: (count + chunk - 1) / chunk, threads: threads) { worker, item in
+                        let mine = shared.value.scratch[worker]
+                        for i in (item * chunk)..<min(count, (item + 1) * chunk) where involved[i] {
+                            var entry = ImageCorrelation.Prepared(measure: measure)
+                            entry.load(pixelsOf(i), measure: measure, scratch: &mine.scratch)
+                            shared.value.table[i] = entry
+                        }
+                    }
                 }
-                let prepared = shared.value.scratch + worker
-                let first = candidates[shared.value.starts[item]].first
-                prepared.pointee.0.load(pixelsOf(first), measure: measure)
-                for k in shared.value.starts[item]..<shared.value.starts[item + 1] {
-                    let second = candidates[k].second
-                    prepared.pointee.1.load(pixelsOf(second), measure: measure)
-                    let score = measure.score(prepared.pointee.0, prepared.pointee.1)
-                    mine.scored += 1
-                    if score >= threshold {
-                        let (x, y) = (ids[Int(first)], ids[Int(second)])
-                        mine.pairs.append(Pair(first: min(x, y), second: max(x, y), score: score))
+                let work = UncheckedSendable((table: UnsafeBufferPointer(table), findings: findings, scratch: scratch, candidates: candidates, starts: starts))
+                Parallel.forEach(items: starts.count - 1, threads: threads) { worker, item in
+                    let mine = work.value.findings[worker], verifier = work.value.scratch[worker]
+                    guard mine.pairs.count <= maxPairs else { return }
+                    let candidates = work.value.candidates, table = work.value.table
+                    let first = Int(candidates[work.value.starts[item]].first)
+                    if !prepareAll { verifier.first.load(pixelsOf(first), measure: measure, scratch: &verifier.scratch) }
+                    for k in work.value.starts[item]..<work.value.starts[item + 1] {
+                        let second = Int(candidates[k].second)
+                        let score: Float
+                        if prepareAll, let a = table[first], let b = table[second] {
+                            score = measure.score(a, b)
+                        } else {
+                            verifier.second.load(pixelsOf(second), measure: measure, scratch: &verifier.scratch)
+                            score = measure.score(verifier.first, verifier.second)
+                        }
+                        mine.scored += 1
+                        if score >= threshold {
+                            let (x, y) = (ids[first], ids[second])
+                            mine.pairs.append(Pair(first: min(x, y), second: max(x, y), score: score))
+                        }
                     }
                 }
             }
