@@ -103,9 +103,14 @@ extension NearDuplicates {
         }
         guard usable.count > 1 else { return Result(pairs: [], groups: [], isExact: false, candidatesScored: 0, saturatedRows: 0) }
         // Pairs of positions in `usable`, ordered by first then second: so are the thumbnails'.
-        let candidates = try vectors(RowVectors(coarse, dimensions: dimensions, metric: .cosine),
-                                     threshold: imageCandidateBound(threshold: threshold), representative: .earliestRow,
-                                     threads: threads, maxPairs: maxPairs).pairs
+        // Up to `exactLimit` rows the exact join itself (the groups `vectors` would add are not needed).
+        let coarseVectors = try RowVectors(coarse, dimensions: dimensions, metric: .cosine)
+        let bound = imageCandidateBound(threshold: threshold)
+        let joined = usable.count <= exactLimit
+            ? canonical(try ThresholdJoin.pairs(coarseVectors, rows: (0..<UInt32(usable.count)).map { $0 }, threshold: bound, threads: threads,
+                                                maxPairs: maxPairs))
+            : try vectors(coarseVectors, threshold: bound, representative: .earliestRow, threads: threads, maxPairs: maxPairs).pairs
+        let candidates = joined
             .map { Pair(first: usable[Int($0.first)], second: usable[Int($0.second)], score: $0.score) }
 
         // 2. Verification, candidates grouped by their first thumbnail. Every thumbnail of a
