@@ -7,7 +7,7 @@ import Foundation
 struct DuplicatesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "duplicates",
-        abstract: "Groups of near-duplicate rows, one representative each: by a space's vectors (cosine), text (Jaccard) or image pixels (correlation) or hashes (Hamming).",
+        abstract: "Groups of near-duplicate rows, one representative each: by a space's vectors (cosine), text (Jaccard), image pixels (correlation) or image hashes (Hamming).",
         discussion: """
             loupe duplicates --dataset pictures --space images --threshold 0.95
             loupe duplicates --dataset wordnet --texts --threshold 0.5 --json
