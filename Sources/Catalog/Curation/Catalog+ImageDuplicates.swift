@@ -117,7 +117,11 @@ extension Catalog {
                                   thumbnail: ImageThumbnail(of: image, side: side).pixels)
         }
         for (k, i) in stale.enumerated() { signatures[i] = fresh[k] }
-        try await store.putImageSignatures(datasetID: datasetID, zip(stale, fresh).filter { $0.1.fileSize >= 0 }.map { (slots[$0.0], $0.1) })
+        // Stored in transactions of 4,096 rows (about 2.5 MB of thumbnails each).
+        let storable = zip(stale, fresh).filter { $0.1.fileSize >= 0 }.map { (slot: slots[$0.0], signature: $0.1) }
+        for start in stride(from: 0, to: storable.count, by: 4096) {
+            try await store.putImageSignatures(datasetID: datasetID, Array(storable[start..<min(storable.count, start + 4096)]))
+        }
         return signatures.compactMap { $0 }
     }
 
