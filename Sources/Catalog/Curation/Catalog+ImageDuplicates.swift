@@ -108,7 +108,7 @@ extension Catalog {
             }
         }
         guard !stale.isEmpty else { return signatures.compactMap { $0 } }
-        let fresh = try Self.imageSignatures(stale.map { files[$0] }, ids: stale.map { ids[$0] }, threads: configuration.threads) { file, decoder in
+        let fresh = try Self.readImages(stale.map { files[$0] }, ids: stale.map { ids[$0] }, threads: configuration.threads) { file, decoder in
             // The stamp is taken before decoding: a file changed meanwhile is read again next time.
             let stamp = Self.fileStamp(file)
             let image = try decoder.decode(file: file)
@@ -135,7 +135,7 @@ extension Catalog {
     /// `signature(file, decoder)` of each file, computed in chunks on `threads` cores.
     /// - Throws: `invalidArgument` naming the first row (in order) whose file is missing, not local or not a
     ///   decodable image, with how many others failed.
-    static func imageSignatures<Signature: Sendable>(
+    static func readImages<Signature: Sendable>(
         _ files: [String?], ids: [String], threads: Int, _ signature: @Sendable (String, ImageDecoder) throws -> Signature
     ) throws -> [Signature] {
         var values = [Signature?](repeating: nil, count: files.count)
