@@ -12,6 +12,16 @@
       embeddings), also the combination "distance <= t OR cosine >= tau", (t, tau) chosen on half A
       as the pair with the highest recall at precision >= 0.95. With --pairs (the output of
       `loupe duplicates --images --json`), scores Loupe's own groups the same way.
+  image_hash_peer.py correlation --data DIR --pairs LOUPE.json
+      Loupe's pixel-correlation detector (`loupe duplicates --images --threshold tau`), mirrored
+      in numpy: 24x24 gray thumbnails (Pillow convert('L') then resize BILINEAR, which Loupe's
+      ImageThumbnail matches bit for bit), every pair's best zero-mean normalised
+      cross-correlation over shifts of up to 2 pixels and a [1,2,1] blur of either side. Sweeps
+      tau on half A (from the strictest tau down to the first with precision < 0.95, the highest
+      recall, the strictest tau among ties) and
+      reports half B; with --pairs, scores Loupe's own groups: every pair inside a group counts
+      as reported (groups are transitive), a pair is right when it is a planted pair or joins a
+      copy to a picture the mirror scores >= tau against the copy's original.
 Precision follows scripts/image_dups_peer.py: of the reported pairs touching a planted copy, those
 joining it to its original or to a near-duplicate (by the same rule) of its original.
 """
@@ -84,6 +94,13 @@ def load(args):
     return planted, names, np.array(hexes, dtype=np.uint64)
 
 
+def loupe_groups(path, index):
+    """The output of `loupe duplicates --json` and its groups as sorted lists of file indices."""
+    with open(path) as f:
+        report = json.load(f)
+    return report, [sorted(index[os.path.basename(m)] for m in group["rows"]) for group in report["groups"]]
+
+
 def pairs_where(mask):
     upper = np.triu(mask, 1)
     i, j = np.nonzero(upper)
@@ -129,12 +146,10 @@ def score(args):
         if best:
             result["combined"] = dict(max_distance=best[0], cosine=best[1], tune=best[2], report=best[3])
     if args.pairs:
-        with open(args.pairs) as f:
-            report = json.load(f)
+        report, groups = loupe_groups(args.pairs, index)
         t = int(report["threshold"])
         found = set()
-        for group in report["groups"]:
-            members = [index[os.path.basename(m)] for m in group["rows"]]
+        for members in groups:
             for x in members:
                 for y in members:
                     if x < y and dist[x, y] <= t:
@@ -142,6 +157,100 @@ def score(args):
         result["loupe_duplicates"] = dict(max_distance=t, pairs=report["pairs"], peer_pairs=len(pairs_where(dist <= t)),
                                           both_halves=evaluate(found, planted, index, lambda a, b: dist[a, b] <= t, "AB"),
                                           peer_both_halves=evaluate(pairs_where(dist <= t), planted, index, lambda a, b: dist[a, b] <= t, "AB"))
+    print("\n".join(lines), file=sys.stderr)
+    print(json.dumps(result))
+
+
+THUMBNAIL_SIDE = 24
+MAX_SHIFT = 2
+
+
+def thumbnails(folder, names):
+    from PIL import Image
+    return np.stack([np.asarray(as_loupe_reads(os.path.join(folder, name)).convert("L").resize((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.BILINEAR),
+                                dtype=np.float64) / 255 for name in names])
+
+
+def correlations(thumbs):
+    """n x n ImageCorrelation scores (Sources/Curation/Duplicates/ImageCorrelation.swift), all pairs."""
+    side, n = THUMBNAIL_SIDE, len(thumbs)
+    rows = (thumbs[:, :, :-2] + 2 * thumbs[:, :, 1:-1] + thumbs[:, :, 2:]) / 4
+    padded = np.concatenate([thumbs[:, :, :1], thumbs, thumbs[:, :, -1:]], axis=2)
+    rows = (padded[:, :, :-2] + 2 * padded[:, :, 1:-1] + padded[:, :, 2:]) / 4
+    padded = np.concatenate([rows[:, :1], rows, rows[:, -1:]], axis=1)
+    blurred = (padded[:, :-2] + 2 * padded[:, 1:-1] + padded[:, 2:]) / 4
+
+    def centred(x):
+        x = x.reshape(n, -1)
+        x = x - x.mean(axis=1, keepdims=True)
+        norms = np.linalg.norm(x, axis=1, keepdims=True)
+        flat = norms[:, 0] ** 2 <= x.shape[1] * 1e-6
+        out = x / np.where(norms > 0, norms, 1)
+        out[flat] = 0
+        return out
+
+    best = np.full((n, n), -np.inf)
+    for dy in range(-MAX_SHIFT, MAX_SHIFT + 1):
+        for dx in range(-MAX_SHIFT, MAX_SHIFT + 1):
+            ya, yb = (slice(0, side - dy), slice(dy, side)) if dy >= 0 else (slice(-dy, side), slice(0, side + dy))
+            xa, xb = (slice(0, side - dx), slice(dx, side)) if dx >= 0 else (slice(-dx, side), slice(0, side + dx))
+            a, b = centred(thumbs[:, ya, xa]), centred(thumbs[:, yb, xb])
+            a_blur, b_blur = centred(blurred[:, ya, xa]), centred(blurred[:, yb, xb])
+            best = np.maximum(best, np.maximum(a @ b.T, np.maximum(a_blur @ b.T, a @ b_blur.T)))
+    sims = np.maximum(best, best.T)
+    np.fill_diagonal(sims, -1)
+    return sims
+
+
+def correlation(args):
+    with open(os.path.join(args.data, "planted.tsv")) as f:
+        planted = [tuple(line.rstrip("\n").split("\t")) for line in f if line.strip()]
+    folder = os.path.join(args.data, "images")
+    names = sorted(os.listdir(folder))
+    index = {name: i for i, name in enumerate(names)}
+    start = time.perf_counter()
+    sims = correlations(thumbnails(folder, names))
+    seconds = time.perf_counter() - start
+    upper = np.triu_indices(len(names), 1)
+    values = sims[upper]
+    result = dict(images=len(names), planted=len(planted), numpy_seconds=round(seconds, 3))
+    copy_scores = {kind: [] for kind in EDITS}
+    for c, o, kind, _ in planted:
+        copy_scores[kind].append(float(sims[index[c], index[o]]))
+    result["min_copy_score"] = {k: round(min(v), 4) for k, v in copy_scores.items() if v}
+    table = []
+    for tau in np.round(np.arange(0.950, 0.9995, 0.001), 3):
+        keep = values >= tau
+        found = set(zip(upper[0][keep].tolist(), upper[1][keep].tolist()))
+        same = lambda a, b, tau=tau: sims[a, b] >= tau
+        strict = evaluate(found, planted, index, lambda a, b: False, "B")["precision"]
+        table.append((float(tau), evaluate(found, planted, index, same, "A"), dict(evaluate(found, planted, index, same, "B"), strict_precision=strict)))
+    # From the strictest tau down, the thresholds before the first whose precision on A falls
+    # under 0.95 (below it, the lenient precision can rise again as transitive neighbours count
+    # as right); among them the highest recall on A, the strictest tau among ties.
+    passing = []
+    for row in reversed(table):
+        if row[1]["precision"] < 0.95:
+            break
+        passing.append(row)
+    top = max(row[1]["recall"] for row in passing) if passing else None
+    chosen = [row for row in passing if row[1]["recall"] == top][0] if passing else table[-1]
+    result.update(chosen=chosen[0], tune=chosen[1], report=chosen[2])
+    lines = ["| correlation | recall A | precision A | recall B | precision B | strict precision B |", "|---|---|---|---|---|---|"]
+    lines += [f"| {t:.3f} | {a['recall']:.3f} | {a['precision']:.3f} | {b['recall']:.3f} | {b['precision']:.3f} | {b['strict_precision']:.3f} |"
+              for t, a, b in table if round(t * 1000) % 5 == 0 or t == chosen[0]]
+    if args.pairs:
+        report, groups = loupe_groups(args.pairs, index)
+        tau = float(report["threshold"])
+        found = set()
+        for members in groups:
+            found.update((x, y) for k, x in enumerate(members) for y in members[k + 1:])
+        same = lambda a, b: sims[a, b] >= tau
+        mirror = int((values >= tau).sum())
+        result["loupe_duplicates"] = dict(
+            threshold=tau, pairs=report["pairs"], mirror_pairs=mirror, group_pairs=len(found),
+            half_b=dict(evaluate(found, planted, index, same, "B"), strict_precision=evaluate(found, planted, index, lambda a, b: False, "B")["precision"]),
+            both_halves=evaluate(found, planted, index, same, "AB"))
     print("\n".join(lines), file=sys.stderr)
     print(json.dumps(result))
 
@@ -158,8 +267,11 @@ def main():
     p.add_argument("--hashes", required=True)
     p.add_argument("--vectors")
     p.add_argument("--pairs")
+    p = sub.add_parser("correlation")
+    p.add_argument("--data", required=True)
+    p.add_argument("--pairs")
     args = parser.parse_args()
-    peer(args) if args.command == "peer" else score(args)
+    {"peer": peer, "score": score, "correlation": correlation}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -149,6 +149,7 @@ extension SQLiteStore {
         }
         registerCurationMigration(&migrator)
         registerJobResultsMigration(&migrator)
+        registerImageSignatureMigration(&migrator)
         return migrator
     }
 

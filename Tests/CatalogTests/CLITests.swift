@@ -77,4 +77,29 @@ import TestSupport
         #expect(try loupe(["datasets", "delete", "demo"], dataDir: data).status == 0)
         #expect(try loupe(["datasets", "list"], dataDir: data).output.contains("no datasets"))
     }
+
+    @Test("loupe duplicates --images: by correlation (--threshold) or pHash (--max-distance), exactly one of them")
+    func imageDuplicatesFromTheCommandLine() throws {
+        let folder = try TemporaryFolder()
+        let data = folder.file("data")
+        #expect(try loupe(["datasets", "create", "pictures"], dataDir: data).status == 0)
+        let rows = folder.file("rows.ndjson")
+        let lines = ["q90_444.jpg", "lossy.webp", "green_palette.png"].map {
+            #"{"id": "\#($0)", "row_data": "\#(CurationStorageTests.images.appendingPathComponent($0).path)", "media_type": "image"}"#
+        }
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: rows))
+        #expect(try loupe(["import", "rows", "--dataset", "pictures", rows], dataDir: data).status == 0)
+        for method in [["--threshold", "0.99"], ["--max-distance", "6"]] {
+            let found = try loupe(["duplicates", "--dataset", "pictures", "--images", "--json"] + method, dataDir: data)
+            #expect(found.status == 0, "\(found.error)")
+            let groups = try json(found.output)["groups"] as? [[String: Any]]
+            #expect(groups?.count == 1 && groups?.first?["rows"] as? [String] == ["q90_444.jpg", "lossy.webp"], "\(found.output)")
+        }
+        for wrong in [[], ["--threshold", "0.99", "--max-distance", "6"]] {
+            let refused = try loupe(["duplicates", "--dataset", "pictures", "--images"] + wrong, dataDir: data)
+            #expect(refused.status != 0 && refused.error.contains("--images needs one of --threshold"), "\(refused.error)")
+        }
+        let bad = try loupe(["duplicates", "--dataset", "pictures", "--images", "--threshold", "1.5"], dataDir: data)
+        #expect(bad.status != 0 && bad.error.contains("(0, 1]"), "\(bad.error)")
+    }
 }

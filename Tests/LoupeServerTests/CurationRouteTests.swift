@@ -31,6 +31,7 @@ struct CurationRouteTests {
             let rows: [String]
         }
         let kind: String
+        let threshold: Double
         let candidates: Int
         let groups: [Group]
         let redundantRows: Int
@@ -198,8 +199,20 @@ struct CurationRouteTests {
                 expectError(try await client.send(.post, "\(base)/duplicates/images", json: APIImageDuplicatesRequest(maxDistance: distance)),
                             .unprocessableContent, "invalid_argument")
             }
-            expectError(try await client.send(.post, "\(base)/duplicates/images", body: ByteBuffer(string: #"{"threshold": 0.9}"#),
-                                              contentType: "application/json"), .badRequest, "invalid_request")
+            // By pixel correlation: the same group.
+            let correlated = try await client.send(.post, "\(base)/duplicates/images", json: APIImageDuplicatesRequest(threshold: 0.99))
+            #expect(correlated.status == .ok, "\(correlated.text)")
+            let byPixels = try correlated.decode(DuplicatesBody.self)
+            #expect(byPixels.threshold == 0.99 && byPixels.groups.count == 1 && Set(byPixels.groups[0].rows) == ["q90_444.jpg", "lossy.webp", "palette4.png"])
+            for threshold in [0, 1.5] {
+                expectError(try await client.send(.post, "\(base)/duplicates/images", json: APIImageDuplicatesRequest(threshold: threshold)),
+                            .unprocessableContent, "invalid_argument")
+            }
+            // Exactly one of the two.
+            for body in [#"{}"#, #"{"threshold": 0.99, "max_distance": 4}"#] {
+                expectError(try await client.send(.post, "\(base)/duplicates/images", body: ByteBuffer(string: body), contentType: "application/json"),
+                            .unprocessableContent, "validation_failed")
+            }
             expectError(try await client.send(.post, "/v1/datasets/nope/duplicates/images", json: APIImageDuplicatesRequest(maxDistance: 6)),
                         .notFound, "not_found")
             let gone = [APIRowInput(id: "gone", rowData: "/no/such/picture.png", mediaType: .image)]

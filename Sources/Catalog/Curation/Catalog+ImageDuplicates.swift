@@ -13,8 +13,10 @@ extension Catalog {
     /// per group (the member most similar to the rest).
     ///
     /// No space is needed: each image row's file is decoded and hashed on `configuration.threads`
-    /// cores at every call (hashes are not stored; decoding dominates, a few milliseconds per
-    /// photo), then every pair of hashes is compared (Curation's `NearDuplicates.hashes`, exact).
+    /// cores (decoding dominates, a few milliseconds per photo) the first time, and the hash is
+    /// kept with the row (`ImageSignature`, reused while the file's path, size and modification
+    /// time stay the same); then every pair of hashes is compared (Curation's
+    /// `NearDuplicates.hashes`, exact).
     /// pHash survives resizing, re-encoding, brightness changes and light noise, not crops or
     /// shifts of more than a few percent (docs/curation-select.md has the measured recall).
     /// - Parameter filter: only image rows it lets through are compared.
@@ -25,6 +27,49 @@ extension Catalog {
         guard (0...Self.maximumImageHashDistance).contains(maxDistance) else {
             throw CatalogError.invalid("the Hamming distance of image hashes must be in 0...\(Self.maximumImageHashDistance) bits (got \(maxDistance))")
         }
+        let (dataset, slots, ids, files) = try await imageRows(in: dataset, filter: filter)
+        let hashes = try await imageSignatures(datasetID: dataset.id, slots: slots, ids: ids, files: files).map(\.perceptualHash)
+        let result = try curating("near-duplicate images in dataset '\(dataset.name)'") { () throws(CurationError) in
+            try NearDuplicates.hashes(hashes, maxDistance: maxDistance, threads: configuration.threads)
+        }
+        return try await report(result, kind: "images", threshold: Double(maxDistance), slots: slots, datasetID: dataset.id)
+    }
+
+    /// Groups of image rows that are copies of one picture — resized, re-encoded, brightened or
+    /// darkened, lightly noised or shifted by a few percent — by pixel correlation, with one
+    /// representative per group (the member with the largest sum of scores to its pairs).
+    ///
+    /// Each image row's file is decoded and reduced to a 24 × 24 gray thumbnail
+    /// (`ImageThumbnail`) on `configuration.threads` cores the first time, and the thumbnail is
+    /// kept with the row (`ImageSignature`, reused while the file's path, size and modification
+    /// time stay the same); then Curation's
+    /// `NearDuplicates.images` finds candidate pairs by the cosine of 8 × 8 averages and keeps
+    /// those whose `ImageCorrelation` score — the best normalised cross-correlation over shifts
+    /// of up to 2 pixels, either side optionally blurred — is at least `threshold`. Unlike pHash,
+    /// this survives a picture that went through a smaller size (a blur), and tells apart two
+    /// different pictures of the same kind. 0.99 is a good start (docs/curation-select.md has
+    /// the measured recall and precision); lower values join different but similar pictures.
+    /// - Parameter filter: only image rows it lets through are compared.
+    /// - Throws: `notFound`; `invalidArgument` for a threshold outside (0, 1], no image rows, or
+    ///   an image row whose file cannot be read or decoded (naming the row and the file; nothing
+    ///   is reported then, as a partial answer would silently miss duplicates).
+    public func nearDuplicateImages(in dataset: String, threshold: Double, filter: RowFilter = RowFilter()) async throws -> DuplicateReport {
+        guard threshold > 0 && threshold <= 1 else {
+            throw CatalogError.invalid("the image correlation threshold must be in (0, 1] (got \(threshold))")
+        }
+        let (dataset, slots, ids, files) = try await imageRows(in: dataset, filter: filter)
+        let signatures = try await imageSignatures(datasetID: dataset.id, slots: slots, ids: ids, files: files)
+        let result = try curating("near-duplicate images in dataset '\(dataset.name)'") { () throws(CurationError) in
+            try NearDuplicates.images(signatures.flatMap(\.thumbnail), side: ImageThumbnail.defaultSide, threshold: Float(threshold),
+                                      threads: configuration.threads)
+        }
+        return try await report(result, kind: "images", threshold: threshold, slots: slots, datasetID: dataset.id)
+    }
+
+    /// The dataset's image rows that `filter` lets through, in slot order, with their files.
+    /// - Throws: `notFound`; `invalidArgument` when there are none.
+    private func imageRows(in dataset: String, filter: RowFilter) async throws
+        -> (dataset: Dataset, slots: [UInt32], ids: [String], files: [String?]) {
         let dataset = try await store.dataset(dataset)
         var imageFilter = filter
         imageFilter.mediaTypes = [.image]
@@ -41,26 +86,67 @@ extension Catalog {
             }
         }
         guard !slots.isEmpty else { throw CatalogError.invalid("dataset '\(dataset.name)' has no image rows among the rows asked for") }
-        let hashes = try Self.perceptualHashes(files, ids: ids, threads: configuration.threads)
-        let result = try curating("near-duplicate images in dataset '\(dataset.name)'") { () throws(CurationError) in
-            try NearDuplicates.hashes(hashes, maxDistance: maxDistance, threads: configuration.threads)
-        }
-        return try await report(result, kind: "images", threshold: Double(maxDistance), slots: slots, datasetID: dataset.id)
+        return (dataset, slots, ids, files)
     }
 
-    /// The pHash of each file, computed in chunks on `threads` cores.
+    /// The signature (pHash and thumbnail) of each image row's file: the stored one while the row
+    /// names the same path and the file has the same size and modification time, else the file
+    /// decoded once on `configuration.threads` cores and the new signatures stored.
+    /// - Throws: `invalidArgument` naming the first row (in order) whose file is missing, not
+    ///   local or not a decodable image, with how many others failed.
+    func imageSignatures(datasetID: String, slots: [UInt32], ids: [String], files: [String?]) async throws -> [ImageSignature] {
+        let stored = try await store.imageSignatures(datasetID: datasetID, slots: slots)
+        let side = ImageThumbnail.defaultSide
+        var signatures = [ImageSignature?](repeating: nil, count: slots.count)
+        var stale: [Int] = []
+        for i in slots.indices {
+            if let file = files[i], let old = stored[slots[i]], old.file == file, old.thumbnailSide == side,
+               let now = Self.fileStamp(file), now.size == old.fileSize, now.modified == old.modified {
+                signatures[i] = old
+            } else {
+                stale.append(i)
+            }
+        }
+        guard !stale.isEmpty else { return signatures.compactMap { $0 } }
+        let fresh = try Self.readImages(stale.map { files[$0] }, ids: stale.map { ids[$0] }, threads: configuration.threads) { file, decoder in
+            // The stamp is taken before decoding: a file changed meanwhile is read again next time.
+            let stamp = Self.fileStamp(file)
+            let image = try decoder.decode(file: file)
+            return ImageSignature(file: file, fileSize: stamp?.size ?? -1, modified: stamp?.modified ?? -1,
+                                  perceptualHash: ImageHash.perceptual(of: image).bits, thumbnailSide: side,
+                                  thumbnail: ImageThumbnail(of: image, side: side).pixels)
+        }
+        for (k, i) in stale.enumerated() { signatures[i] = fresh[k] }
+        // Stored in transactions of 4,096 rows (about 2.5 MB of thumbnails each).
+        let storable = zip(stale, fresh).filter { $0.1.fileSize >= 0 }.map { (slot: slots[$0.0], signature: $0.1) }
+        for start in stride(from: 0, to: storable.count, by: 4096) {
+            try await store.putImageSignatures(datasetID: datasetID, Array(storable[start..<min(storable.count, start + 4096)]))
+        }
+        return signatures.compactMap { $0 }
+    }
+
+    /// A file's size and modification time (nanoseconds since 1970), or nil when it cannot be stat'ed.
+    static func fileStamp(_ path: String) -> (size: Int64, modified: Int64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+    }
+
+    /// `signature(file, decoder)` of each file, computed in chunks on `threads` cores.
     /// - Throws: `invalidArgument` naming the first row (in order) whose file is missing, not local or not a
     ///   decodable image, with how many others failed.
-    static func perceptualHashes(_ files: [String?], ids: [String], threads: Int) throws -> [UInt64] {
-        var hashes = [UInt64](repeating: 0, count: files.count)
+    static func readImages<Signature: Sendable>(
+        _ files: [String?], ids: [String], threads: Int, _ signature: @Sendable (String, ImageDecoder) throws -> Signature
+    ) throws -> [Signature] {
+        var values = [Signature?](repeating: nil, count: files.count)
         var failures = [String?](repeating: nil, count: files.count)
         let chunk = 16
         let chunks = (files.count + chunk - 1) / chunk
         let decoder = ImageDecoder()
-        hashes.withUnsafeMutableBufferPointer { hashes in
+        values.withUnsafeMutableBufferPointer { values in
             failures.withUnsafeMutableBufferPointer { failures in
                 // Each chunk writes only its own range of both buffers.
-                let shared = UncheckedSendableBox((hashes: hashes, failures: failures))
+                let shared = UncheckedSendableBox((values: values, failures: failures))
                 let workers = max(1, min(threads, chunks))
                 // Worker w takes chunks w, w + workers, …: no shared counter, and chunks are small.
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -71,7 +157,7 @@ extension Catalog {
                                 continue
                             }
                             do {
-                                shared.value.hashes[i] = try ImageHash.compute(.perceptual, file: file, decoder: decoder).bits
+                                shared.value.values[i] = try signature(file, decoder)
                             } catch {
                                 shared.value.failures[i] = (error as? ImageError)?.message ?? "\(error)"
                             }
@@ -83,8 +169,8 @@ extension Catalog {
         let failed = failures.indices.filter { failures[$0] != nil }
         if let first = failed.first {
             let others = failed.count > 1 ? " (and \(failed.count - 1) more image rows fail)" : ""
-            throw CatalogError(.invalidArgument, "cannot hash image row '\(ids[first])': \(failures[first] ?? "")\(others)")
+            throw CatalogError(.invalidArgument, "cannot read image row '\(ids[first])': \(failures[first] ?? "")\(others)")
         }
-        return hashes
+        return values.compactMap { $0 }
     }
 }

@@ -32,4 +32,8 @@ public protocol CurationStore: Sendable {
     func putJobParameters(jobID: String, parameters: Data) async throws
     /// A curation job's parameters, or nil.
     func jobParameters(jobID: String) async throws -> Data?
+    /// The stored image signatures of these rows (rows without one are left out).
+    func imageSignatures(datasetID: String, slots: [UInt32]) async throws -> [UInt32: ImageSignature]
+    /// Stores (or replaces) image signatures; rows deleted in the meantime are skipped.
+    func putImageSignatures(datasetID: String, _ signatures: [(slot: UInt32, signature: ImageSignature)]) async throws
 }

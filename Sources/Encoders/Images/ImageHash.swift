@@ -129,11 +129,12 @@ public struct ImageHash: Sendable, Hashable, CustomStringConvertible {
         flags.reduce(UInt64(0)) { ($0 << 1) | ($1 ? 1 : 0) }
     }
 
-    /// `image` in Pillow's 8-bit gray, resized to `width` × `height` with Lanczos-3, row-major.
+    /// `image` in Pillow's 8-bit gray, resized to `width` × `height` with `filter` (Lanczos-3 by
+    /// default), row-major.
     ///
     /// Pillow resamples each channel with the same fixed-point arithmetic, so resizing a gray
     /// image copied into three channels and keeping one gives exactly Pillow's "L" resize.
-    static func grayResized(_ image: RGBImage, width: Int, height: Int) -> [UInt8] {
+    static func grayResized(_ image: RGBImage, width: Int, height: Int, filter: ResampleFilter = .lanczos) -> [UInt8] {
         let gray = image.pixels.withUnsafeBufferPointer { source in
             RGBImage(uncheckedWidth: image.width, height: image.height) { out in
                 for i in 0..<(image.width * image.height) {
@@ -148,9 +149,9 @@ public struct ImageHash: Sendable, Hashable, CustomStringConvertible {
         }
         let resized: RGBImage
         do {
-            resized = try ImageResizer.resize(gray, width: width, height: height, filter: .lanczos)
+            resized = try ImageResizer.resize(gray, width: width, height: height, filter: filter)
         } catch {
-            // Only a size outside 1...maximumSide fails, and the sizes here are 32, 9 and 8.
+            // Only a size outside 1...maximumSide fails; callers ask for 32, 24, 9 and 8.
             preconditionFailure("resizing to \(width)×\(height) failed: \(error)")
         }
         return stride(from: 0, to: resized.pixels.count, by: 3).map { resized.pixels[$0] }

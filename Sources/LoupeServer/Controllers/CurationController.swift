@@ -105,8 +105,15 @@ public struct CurationController<Service: CurationRepository>: Sendable {
 
     @Sendable func imageDuplicates(_ request: Request, context: LoupeRequestContext) async throws -> DuplicateReport {
         let input = try await request.decodeJSON(APIImageDuplicatesRequest.self, context: context)
-        return try await service.nearDuplicateImages(in: context.parameters.decoded("dataset"), maxDistance: input.maxDistance,
-                                                     filter: input.filter?.rowFilter ?? RowFilter())
+        let dataset = try context.parameters.decoded("dataset"), filter = input.filter?.rowFilter ?? RowFilter()
+        switch (input.threshold, input.maxDistance) {
+        case (let threshold?, nil):
+            return try await service.nearDuplicateImages(in: dataset, threshold: threshold, filter: filter)
+        case (nil, let maxDistance?):
+            return try await service.nearDuplicateImages(in: dataset, maxDistance: maxDistance, filter: filter)
+        default:
+            throw APIError.validation("Give one of 'threshold' (pixel correlation, e.g. 0.99) or 'max_distance' (pHash bits, e.g. 6).")
+        }
     }
 
     @Sendable func aggregate(_ request: Request, context: LoupeRequestContext) async throws -> MetricAggregation {

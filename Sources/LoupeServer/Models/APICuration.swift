@@ -77,12 +77,22 @@ public struct APIDuplicatesRequest: Codable, Sendable {
     }
 }
 
-/// The body of `POST /v1/datasets/{dataset}/duplicates/images`.
+/// The body of `POST /v1/datasets/{dataset}/duplicates/images`: exactly one of `threshold` and
+/// `maxDistance`.
 public struct APIImageDuplicatesRequest: Codable, Sendable {
-    /// The largest Hamming distance between two images' 64-bit perceptual hashes (0...32).
-    public var maxDistance: Int
+    /// The smallest pixel correlation of two images' thumbnails, in (0, 1] (0.99 is a good start).
+    public var threshold: Double?
+    /// Instead: the largest Hamming distance between two images' 64-bit perceptual hashes (0...32).
+    public var maxDistance: Int?
     public var filter: APIRowFilter?
 
+    /// By pixel correlation at least `threshold`.
+    public init(threshold: Double, filter: APIRowFilter? = nil) {
+        self.threshold = threshold
+        self.filter = filter
+    }
+
+    /// By perceptual hashes at most `maxDistance` bits apart.
     public init(maxDistance: Int, filter: APIRowFilter? = nil) {
         self.maxDistance = maxDistance
         self.filter = filter

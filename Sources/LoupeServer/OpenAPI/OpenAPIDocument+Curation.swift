@@ -61,7 +61,7 @@ extension OpenAPIDocument {
         ("/v1/datasets/{dataset}/duplicates/images", [
             "parameters": [dataset],
             "post": operation(
-                "Groups of image rows whose 64-bit perceptual hashes (pHash of the row files) differ in at most max_distance bits; no space needed.",
+                "Groups of image rows that are copies of one picture; no space needed. With threshold: the correlation of the row files' 24x24 gray thumbnails over shifts of up to 2 pixels (survives resizing, re-encoding, brightness, noise, small shifts). With max_distance instead: 64-bit perceptual hashes (pHash) at most that many bits apart.",
                 scope: .read, body: json("ImageDuplicatesRequest"),
                 responses: [("200", ok("DuplicateReport")), ("404", error("NotFound")), ("422", error("Unprocessable"))]),
         ]),
@@ -93,8 +93,14 @@ extension OpenAPIDocument {
         ])),
         ("ScoresRequest", object([], [("k", ["type": "integer", "minimum": 1, "maximum": 500])])),
         ("DuplicatesRequest", object(["threshold"], [("threshold", ["type": "number", "minimum": 0, "maximum": 1]), ("filter", ref("RowFilter"))])),
-        ("ImageDuplicatesRequest", object(["max_distance"], [
-            ("max_distance", ["type": "integer", "minimum": 0, "maximum": 32]), ("filter", ref("RowFilter")),
+        // Exactly one of threshold (pixel correlation) and max_distance (pHash bits).
+        ("ImageDuplicatesRequest", .object([
+            ("type", "object"),
+            ("oneOf", [["required": ["threshold"]], ["required": ["max_distance"]]]),
+            ("properties", .object([
+                ("threshold", ["type": "number", "exclusiveMinimum": 0, "maximum": 1]),
+                ("max_distance", ["type": "integer", "minimum": 0, "maximum": 32]), ("filter", ref("RowFilter")),
+            ])),
         ])),
         ("DuplicateReport", object(["kind", "threshold", "candidates", "pairs", "groups", "redundant_rows", "is_exact"], [
             ("kind", ["enum": ["vectors", "texts", "images"]]), ("threshold", number), ("candidates", integer), ("pairs", integer),

@@ -89,6 +89,7 @@ public protocol CurationRepository: Sendable {
     func nearDuplicates(space: String, in dataset: String, threshold: Double, filter: RowFilter) async throws -> DuplicateReport
     func nearDuplicateTexts(in dataset: String, threshold: Double, filter: RowFilter) async throws -> DuplicateReport
     func nearDuplicateImages(in dataset: String, maxDistance: Int, filter: RowFilter) async throws -> DuplicateReport
+    func nearDuplicateImages(in dataset: String, threshold: Double, filter: RowFilter) async throws -> DuplicateReport
     func smartSelect(_ request: SmartSelectRequest, in dataset: String) async throws -> SmartSelectResult
 }
 
