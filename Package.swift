@@ -16,7 +16,6 @@ let package = Package(
         .library(name: "Curation", targets: ["Curation"]),
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "LoupeServer", targets: ["LoupeServer"]),
-        .library(name: "Curation", targets: ["Curation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -139,8 +138,6 @@ let package = Package(
                 "Encoders",
                 "Curation",
                 "Catalog",
-                "Encoders",
-                "Curation",
                 "VectorIndex",
                 "VectorMath",
                 "NeuralNet",
