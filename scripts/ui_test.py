@@ -15,6 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
+from selenium.common.exceptions import JavascriptException, NoSuchElementException, StaleElementReferenceException
 
 BASE, DATA, SHOTS = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
 results = []
@@ -89,8 +90,11 @@ def expect(condition, message):
 
 
 def wait(condition, timeout=30, what="condition"):
+    # An element or script can vanish under the condition while the page reloads (signing in
+    # reloads it); that is a reason to look again, not a failure.
+    transient = (StaleElementReferenceException, NoSuchElementException, JavascriptException)
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: condition())
+        return WebDriverWait(driver, timeout, poll_frequency=0.05, ignored_exceptions=transient).until(lambda d: condition())
     except Exception:
         raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
 

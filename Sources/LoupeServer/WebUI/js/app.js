@@ -68,7 +68,6 @@ async function boot() {
   initMap();
   initCollections();
   initSmartSelect();
-  initJobs();
   on('find-similar', findSimilar);
   on('smart-select', openSmartSelect);
   $('#selections-smart').addEventListener('click', openSmartSelect);
@@ -89,6 +88,7 @@ async function boot() {
   });
   initAuth();
   await ensureSignedIn();
+  initJobs();  // its poller starts once requests can succeed: no 401 before the first key
   try {
     state.datasets = await api.datasets();
   } catch (error) {
