@@ -83,13 +83,24 @@ import TestSupport
             await expectCatalogError(.invalidArgument) { try await fixture.catalog.nearDuplicateImages(in: dataset, threshold: bad) }
         }
         await expectCatalogError(.notFound) { try await fixture.catalog.nearDuplicateImages(in: "nope", threshold: 0.99) }
-        // A truncated JPEG and a missing file: the error names the first row and its file, and counts the other.
+        // A truncated JPEG and a missing file are left out, each named with its reason; the
+        // readable rows are still compared (by correlation and by pHash alike).
         _ = try await fixture.catalog.addRows([
             NewDataRow(id: "broken", rowData: CurationStorageTests.images.appendingPathComponent("truncated.jpg").path, mediaType: .image),
             NewDataRow(id: "gone", rowData: "/no/such/picture.png", mediaType: .image),
         ], to: dataset)
-        let error = try #require(await expectCatalogError(.invalidArgument) { try await fixture.catalog.nearDuplicateImages(in: dataset, threshold: 0.99) })
-        #expect(error.message.contains("'broken'") && error.message.contains("truncated.jpg") && error.message.contains("1 more"), "\(error.message)")
+        for withBadRows in [try await fixture.catalog.nearDuplicateImages(in: dataset, threshold: 0.99),
+                            try await fixture.catalog.nearDuplicateImages(in: dataset, maxDistance: 4)] {
+            #expect(withBadRows.candidates == 6 && withBadRows.groups.contains { $0.rows.contains("q90_444.jpg") })
+            #expect(withBadRows.skipped.map(\.rowID) == ["broken", "gone"], "\(withBadRows.skipped)")
+            #expect(withBadRows.skipped.first?.reason.contains("truncated.jpg") == true && withBadRows.skipped.last?.reason.contains("picture.png") == true,
+                    "\(withBadRows.skipped)")
+        }
+        // Only unreadable rows: an error naming the first and counting the other.
+        let error = try #require(await expectCatalogError(.invalidArgument) {
+            try await fixture.catalog.nearDuplicateImages(in: dataset, threshold: 0.99, filter: RowFilter(rowIDs: ["broken", "gone"]))
+        })
+        #expect(error.message.contains("'broken'") && error.message.contains("truncated.jpg") && error.message.contains("the other 1"), "\(error.message)")
     }
 
     @Test("Signatures are kept per row: a second call reads no file whose path, size and time are unchanged, and reads again one that changed")
@@ -115,11 +126,11 @@ import TestSupport
         #expect(utimensat(AT_FDCWD, paths[1], &times, 0) == 0)
         #expect(try await fixture.catalog.nearDuplicateImages(in: dataset, threshold: 0.99).groups.map(\.rows) == [["a", "b"]])
 
-        // Once its time changes it is read again: now undecodable, an error naming the row.
+        // Once its time changes it is read again: now undecodable, so left out and named.
         times = [info.st_atim, timespec(tv_sec: info.st_mtim.tv_sec + 10, tv_nsec: 0)]
         #expect(utimensat(AT_FDCWD, paths[1], &times, 0) == 0)
-        let error = try #require(await expectCatalogError(.invalidArgument) { try await fixture.catalog.nearDuplicateImages(in: dataset, threshold: 0.99) })
-        #expect(error.message.contains("'b'"), "\(error.message)")
+        let reread = try await fixture.catalog.nearDuplicateImages(in: dataset, threshold: 0.99)
+        #expect(reread.groups.isEmpty && reread.skipped.map(\.rowID) == ["b"], "\(reread.skipped)")
 
         // A different picture in its place: no longer a duplicate, by either method.
         try JPEGEncoder.encode(other, quality: 90).write(to: URL(fileURLWithPath: paths[1]))

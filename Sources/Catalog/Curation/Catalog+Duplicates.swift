@@ -25,6 +25,25 @@ public struct DuplicateReport: Sendable, Hashable, Codable {
     public var redundantRows: Int
     /// Whether every pair was compared (vectors: up to 50,000 rows; texts: always verified exactly).
     public var isExact: Bool
+    /// Rows left out because their content could not be read (images: a missing, truncated or
+    /// oversized file), each with the reason; they are in no group.
+    public var skipped: [SkippedRow] = []
+}
+
+/// A row an operation left out, and why.
+public struct SkippedRow: Sendable, Hashable, Codable {
+    public var rowID: String
+    public var reason: String
+
+    public init(rowID: String, reason: String) {
+        self.rowID = rowID
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rowID = "rowId"
+        case reason
+    }
 }
 
 extension Catalog {

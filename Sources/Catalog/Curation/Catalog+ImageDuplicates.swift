@@ -20,19 +20,22 @@ extension Catalog {
     /// pHash survives resizing, re-encoding, brightness changes and light noise, not crops or
     /// shifts of more than a few percent (docs/curation-select.md has the measured recall).
     /// - Parameter filter: only image rows it lets through are compared.
+    /// A row whose file cannot be read or decoded (missing, truncated, over the decoder's pixel
+    /// limit) is left out and listed in the report's `skipped` with the reason.
     /// - Throws: `notFound`; `invalidArgument` for a distance outside 0...`maximumImageHashDistance`,
-    ///   no image rows, or an image row whose file cannot be read or decoded (naming the row and
-    ///   the file; nothing is reported then, as a partial answer would silently miss duplicates).
+    ///   no image rows, or no image row that can be read (naming the first and its file).
     public func nearDuplicateImages(in dataset: String, maxDistance: Int, filter: RowFilter = RowFilter()) async throws -> DuplicateReport {
         guard (0...Self.maximumImageHashDistance).contains(maxDistance) else {
             throw CatalogError.invalid("the Hamming distance of image hashes must be in 0...\(Self.maximumImageHashDistance) bits (got \(maxDistance))")
         }
-        let (dataset, slots, ids, files) = try await imageRows(in: dataset, filter: filter)
-        let hashes = try await imageSignatures(datasetID: dataset.id, slots: slots, ids: ids, files: files).map(\.perceptualHash)
+        let (dataset, slots, signatures, skipped) = try await readableImageRows(in: dataset, filter: filter)
+        let hashes = signatures.map(\.perceptualHash)
         let result = try curating("near-duplicate images in dataset '\(dataset.name)'") { () throws(CurationError) in
             try NearDuplicates.hashes(hashes, maxDistance: maxDistance, threads: configuration.threads)
         }
-        return try await report(result, kind: "images", threshold: Double(maxDistance), slots: slots, datasetID: dataset.id)
+        var report = try await report(result, kind: "images", threshold: Double(maxDistance), slots: slots, datasetID: dataset.id)
+        report.skipped = skipped
+        return report
     }
 
     /// Groups of image rows that are copies of one picture — resized, re-encoded, brightened or
@@ -50,20 +53,46 @@ extension Catalog {
     /// different pictures of the same kind. 0.99 is a good start (docs/curation-select.md has
     /// the measured recall and precision); lower values join different but similar pictures.
     /// - Parameter filter: only image rows it lets through are compared.
+    /// A row whose file cannot be read or decoded (missing, truncated, over the decoder's pixel
+    /// limit) is left out and listed in the report's `skipped` with the reason.
     /// - Throws: `notFound`; `invalidArgument` for a threshold outside (0, 1], no image rows, or
-    ///   an image row whose file cannot be read or decoded (naming the row and the file; nothing
-    ///   is reported then, as a partial answer would silently miss duplicates).
+    ///   no image row that can be read (naming the first and its file).
     public func nearDuplicateImages(in dataset: String, threshold: Double, filter: RowFilter = RowFilter()) async throws -> DuplicateReport {
         guard threshold > 0 && threshold <= 1 else {
             throw CatalogError.invalid("the image correlation threshold must be in (0, 1] (got \(threshold))")
         }
-        let (dataset, slots, ids, files) = try await imageRows(in: dataset, filter: filter)
-        let signatures = try await imageSignatures(datasetID: dataset.id, slots: slots, ids: ids, files: files)
+        let (dataset, slots, signatures, skipped) = try await readableImageRows(in: dataset, filter: filter)
         let result = try curating("near-duplicate images in dataset '\(dataset.name)'") { () throws(CurationError) in
             try NearDuplicates.images(signatures.flatMap(\.thumbnail), side: ImageThumbnail.defaultSide, threshold: Float(threshold),
                                       threads: configuration.threads)
         }
-        return try await report(result, kind: "images", threshold: threshold, slots: slots, datasetID: dataset.id)
+        var report = try await report(result, kind: "images", threshold: threshold, slots: slots, datasetID: dataset.id)
+        report.skipped = skipped
+        return report
+    }
+
+    /// The image rows `filter` lets through whose files can be read, in slot order, with their
+    /// signatures, and the rows that cannot, with the reason.
+    /// - Throws: `notFound`; `invalidArgument` when there are no image rows, or none can be read.
+    private func readableImageRows(in dataset: String, filter: RowFilter) async throws
+        -> (dataset: Dataset, slots: [UInt32], signatures: [ImageSignature], skipped: [SkippedRow]) {
+        let (dataset, slots, ids, files) = try await imageRows(in: dataset, filter: filter)
+        let read = try await imageSignatures(datasetID: dataset.id, slots: slots, ids: ids, files: files)
+        var kept: [UInt32] = [], signatures: [ImageSignature] = [], skipped: [SkippedRow] = []
+        for (i, result) in read.enumerated() {
+            switch result {
+            case .success(let signature):
+                kept.append(slots[i])
+                signatures.append(signature)
+            case .failure(let reason):
+                skipped.append(SkippedRow(rowID: ids[i], reason: reason.message))
+            }
+        }
+        if kept.isEmpty, let first = skipped.first {
+            let others = skipped.count > 1 ? " (nor can the other \(skipped.count - 1))" : ""
+            throw CatalogError(.invalidArgument, "no image row of dataset '\(dataset.name)' can be read: row '\(first.rowID)': \(first.reason)\(others)")
+        }
+        return (dataset, kept, signatures, skipped)
     }
 
     /// The dataset's image rows that `filter` lets through, in slot order, with their files.
@@ -92,23 +121,23 @@ extension Catalog {
     /// The signature (pHash and thumbnail) of each image row's file: the stored one while the row
     /// names the same path and the file has the same size and modification time, else the file
     /// decoded once on `configuration.threads` cores and the new signatures stored.
-    /// - Throws: `invalidArgument` naming the first row (in order) whose file is missing, not
-    ///   local or not a decodable image, with how many others failed.
-    func imageSignatures(datasetID: String, slots: [UInt32], ids: [String], files: [String?]) async throws -> [ImageSignature] {
+    /// A row whose file is missing, not local or not a decodable image gets the reason instead.
+    func imageSignatures(datasetID: String, slots: [UInt32], ids: [String], files: [String?]) async throws
+        -> [Result<ImageSignature, ImageReadFailure>] {
         let stored = try await store.imageSignatures(datasetID: datasetID, slots: slots)
         let side = ImageThumbnail.defaultSide
-        var signatures = [ImageSignature?](repeating: nil, count: slots.count)
+        var signatures = [Result<ImageSignature, ImageReadFailure>?](repeating: nil, count: slots.count)
         var stale: [Int] = []
         for i in slots.indices {
             if let file = files[i], let old = stored[slots[i]], old.file == file, old.thumbnailSide == side,
                let now = Self.fileStamp(file), now.size == old.fileSize, now.modified == old.modified {
-                signatures[i] = old
+                signatures[i] = .success(old)
             } else {
                 stale.append(i)
             }
         }
         guard !stale.isEmpty else { return signatures.compactMap { $0 } }
-        let fresh = try Self.readImages(stale.map { files[$0] }, ids: stale.map { ids[$0] }, threads: configuration.threads) { file, decoder in
+        let fresh = Self.readImages(stale.map { files[$0] }, threads: configuration.threads) { file, decoder in
             // The stamp is taken before decoding: a file changed meanwhile is read again next time.
             let stamp = Self.fileStamp(file)
             let image = try decoder.decode(file: file)
@@ -118,7 +147,10 @@ extension Catalog {
         }
         for (k, i) in stale.enumerated() { signatures[i] = fresh[k] }
         // Stored in transactions of 4,096 rows (about 2.5 MB of thumbnails each).
-        let storable = zip(stale, fresh).filter { $0.1.fileSize >= 0 }.map { (slot: slots[$0.0], signature: $0.1) }
+        let storable = zip(stale, fresh).compactMap { i, result -> (slot: UInt32, signature: ImageSignature)? in
+            guard case .success(let signature) = result, signature.fileSize >= 0 else { return nil }
+            return (slots[i], signature)
+        }
         for start in stride(from: 0, to: storable.count, by: 4096) {
             try await store.putImageSignatures(datasetID: datasetID, Array(storable[start..<min(storable.count, start + 4096)]))
         }
@@ -132,12 +164,11 @@ extension Catalog {
         return (Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 
-    /// `signature(file, decoder)` of each file, computed in chunks on `threads` cores.
-    /// - Throws: `invalidArgument` naming the first row (in order) whose file is missing, not local or not a
-    ///   decodable image, with how many others failed.
+    /// `signature(file, decoder)` of each file, computed in chunks on `threads` cores, or why
+    /// the file is missing, not local or not a decodable image.
     static func readImages<Signature: Sendable>(
-        _ files: [String?], ids: [String], threads: Int, _ signature: @Sendable (String, ImageDecoder) throws -> Signature
-    ) throws -> [Signature] {
+        _ files: [String?], threads: Int, _ signature: @Sendable (String, ImageDecoder) throws -> Signature
+    ) -> [Result<Signature, ImageReadFailure>] {
         var values = [Signature?](repeating: nil, count: files.count)
         var failures = [String?](repeating: nil, count: files.count)
         let chunk = 16
@@ -166,11 +197,14 @@ extension Catalog {
                 }
             }
         }
-        let failed = failures.indices.filter { failures[$0] != nil }
-        if let first = failed.first {
-            let others = failed.count > 1 ? " (and \(failed.count - 1) more image rows fail)" : ""
-            throw CatalogError(.invalidArgument, "cannot read image row '\(ids[first])': \(failures[first] ?? "")\(others)")
+        return files.indices.map { i in
+            if let value = values[i] { return .success(value) }
+            return .failure(ImageReadFailure(message: failures[i] ?? "the image could not be read"))
         }
-        return values.compactMap { $0 }
     }
+}
+
+/// Why an image row's file could not be read.
+struct ImageReadFailure: Error, Sendable {
+    var message: String
 }

@@ -102,10 +102,11 @@ extension OpenAPIDocument {
                 ("max_distance", ["type": "integer", "minimum": 0, "maximum": 32]), ("filter", ref("RowFilter")),
             ])),
         ])),
-        ("DuplicateReport", object(["kind", "threshold", "candidates", "pairs", "groups", "redundant_rows", "is_exact"], [
+        ("DuplicateReport", object(["kind", "threshold", "candidates", "pairs", "groups", "redundant_rows", "is_exact", "skipped"], [
             ("kind", ["enum": ["vectors", "texts", "images"]]), ("threshold", number), ("candidates", integer), ("pairs", integer),
             ("groups", array(object(["representative", "rows"], [("representative", string), ("rows", array(string))]))),
             ("redundant_rows", integer), ("is_exact", boolean),
+            ("skipped", array(object(["row_id", "reason"], [("row_id", string), ("reason", string)]))),
         ])),
         ("MetricAggregateRequest", object(["name", "kind"], [
             ("name", string), ("class_name", string),

@@ -62,6 +62,8 @@ struct DuplicatesCommand: AsyncParsableCommand {
                     lines.append("keep \(group.representative)\tdrop \(group.rows.filter { $0 != group.representative }.joined(separator: " "))")
                 }
                 if report.groups.count > 50 { lines.append("… \(report.groups.count - 50) more (use --json)") }
+                for row in report.skipped.prefix(20) { lines.append("skipped \(row.rowID): \(row.reason)") }
+                if report.skipped.count > 20 { lines.append("… \(report.skipped.count - 20) more skipped (use --json)") }
                 return lines.joined(separator: "\n")
             }
         }
